@@ -1,0 +1,98 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/**
+ * The only reader of environment variables and command-line flags. Flags win over the
+ * environment, which wins over the defaults below. README's configuration table lists
+ * the same options; test/config.test.ts keeps the two in step.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  region: string;
+  accountId: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export interface OptionSpec {
+  flag: string;
+  env: string;
+  default: string;
+  description: string;
+}
+
+export const OPTIONS: Record<keyof Config, OptionSpec> = {
+  host: { flag: 'host', env: 'BARGE_HOST', default: '127.0.0.1', description: 'Address to listen on' },
+  port: { flag: 'port', env: 'BARGE_PORT', default: '8700', description: 'TCP port to listen on (0 picks a free one)' },
+  dataDir: {
+    flag: 'data-dir',
+    env: 'BARGE_DATA_DIR',
+    default: join(homedir(), '.barge'),
+    description: 'Directory of the embedded SQLite store (barge.db)',
+  },
+  region: { flag: 'region', env: 'BARGE_REGION', default: 'us-east-1', description: 'Region used in ARNs' },
+  accountId: { flag: 'account-id', env: 'BARGE_ACCOUNT_ID', default: '123456789012', description: '12-digit account id used in ARNs' },
+  logLevel: {
+    flag: 'log-level',
+    env: 'BARGE_LOG_LEVEL',
+    default: 'info',
+    description: 'fatal, error, warn, info, debug, trace or silent',
+  },
+};
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export class ConfigError extends Error {}
+
+export function usage(): string {
+  const lines = ['Usage: barge [options]', '', 'Options (flag, environment variable, default):'];
+  for (const spec of Object.values(OPTIONS)) {
+    lines.push(`  --${spec.flag.padEnd(12)} ${spec.env.padEnd(18)} ${spec.description} (default: ${spec.default})`);
+  }
+  lines.push(`  --help${' '.repeat(9)}${' '.repeat(19)}Print this help and exit`);
+  return lines.join('\n');
+}
+
+/** Returns the configuration, or 'help' when --help was asked for. Throws ConfigError on bad input. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        help: { type: 'boolean' },
+        ...Object.fromEntries(Object.values(OPTIONS).map((o) => [o.flag, { type: 'string' as const }])),
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  if (values['help']) return 'help';
+  const pick = (key: keyof Config): string => {
+    const spec = OPTIONS[key];
+    const fromFlag = values[spec.flag];
+    return typeof fromFlag === 'string' ? fromFlag : (env[spec.env] ?? spec.default);
+  };
+  const port = Number(pick('port'));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port must be 0..65535, got ${pick('port')}`);
+  const accountId = pick('accountId');
+  if (!/^\d{12}$/.test(accountId)) throw new ConfigError(`account id must be 12 digits, got ${accountId}`);
+  const region = pick('region');
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new ConfigError(`region must look like us-east-1, got ${region}`);
+  const logLevel = pick('logLevel');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
+  }
+  return Object.freeze({
+    host: pick('host'),
+    port,
+    dataDir: pick('dataDir'),
+    region,
+    accountId,
+    logLevel: logLevel as Config['logLevel'],
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * Errors the domain raises. They carry what went wrong in domain terms only; each
+ * protocol adapter maps them onto its own wire error (see protocol/batch/errors.ts).
+ */
+export type ResourceKind =
+  | 'compute environment'
+  | 'job queue'
+  | 'job definition'
+  | 'job'
+  | 'scheduling policy'
+  | 'resource';
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: 'not-found' | 'conflict' | 'invalid' | 'invalid-state';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A referenced resource does not exist. */
+export class NotFoundError extends DomainError {
+  readonly kind = 'not-found' as const;
+  constructor(readonly resource: ResourceKind, readonly id: string, message?: string) {
+    super(message ?? `${capitalize(resource)} ${id} does not exist`);
+  }
+}
+
+/** The resource already exists, or the change clashes with another resource. */
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict' as const;
+  constructor(readonly resource: ResourceKind, readonly id: string, message: string) {
+    super(message);
+  }
+}
+
+/** The request is well-formed but its content breaks a rule of the service. */
+export class InvalidInputError extends DomainError {
+  readonly kind = 'invalid' as const;
+}
+
+/** The resource exists but its current state forbids the operation. */
+export class InvalidStateError extends DomainError {
+  readonly kind = 'invalid-state' as const;
+  constructor(readonly resource: ResourceKind, readonly id: string, message: string) {
+    super(message);
+  }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,190 @@
+import type { Arns } from '../arn.js';
+import type { Page } from '../common.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { decodeToken, toPage } from '../pagination.js';
+import type { Clock, IdSource, JobListQuery, Store } from '../ports.js';
+import { isFargate } from '../resources/compute-environment.js';
+import type { JobDefinitions } from '../resources/job-definitions.js';
+import type { JobQueues } from '../resources/job-queues.js';
+import { type ArrayStatusSummary, type Job, JOB_STATUSES, type JobStatus } from './job.js';
+import { isCancellable } from './state-machine.js';
+import { buildJobs, type SubmitJob } from './submit.js';
+
+export interface ListJobs {
+  jobQueue?: string;
+  arrayJobId?: string;
+  multiNodeJobId?: string;
+  jobStatus?: string;
+  filters?: { name?: string; values?: string[] }[];
+  maxResults?: number;
+  nextToken?: string;
+}
+
+/** A job as DescribeJobs shows it: the record, plus the status summary of an array parent. */
+export interface JobView {
+  job: Job;
+  statusSummary?: ArrayStatusSummary;
+}
+
+const FILTER_NAMES = ['JOB_NAME', 'JOB_DEFINITION', 'BEFORE_CREATED_AT', 'AFTER_CREATED_AT', 'SHARE_IDENTIFIER'];
+
+export class Jobs {
+  constructor(
+    private readonly store: Store,
+    private readonly arns: Arns,
+    private readonly clock: Clock,
+    private readonly ids: IdSource,
+    private readonly queues: JobQueues,
+    private readonly definitions: JobDefinitions,
+  ) {}
+
+  async submit(input: SubmitJob): Promise<Job> {
+    const queue = await this.queues.get(input.jobQueue);
+    const definition = await this.definitions.resolve(input.jobDefinition);
+    const depIds = (input.dependsOn ?? []).flatMap((d) => (d.jobId === undefined ? [] : [d.jobId]));
+    const found = depIds.length > 0 ? await this.store.getJobs(depIds) : [];
+    const firstCe = queue.computeEnvironmentOrder[0];
+    const ce = firstCe ? await this.store.getResource('compute-environment', this.arns.nameOf('compute-environment', firstCe.computeEnvironment) ?? '') : undefined;
+    const jobs = buildJobs(
+      input,
+      {
+        queue,
+        definition,
+        dependencies: new Map(found.map((j) => [j.jobId, j])),
+        fargateQueue: ce?.computeResources !== undefined && isFargate(ce.computeResources.type),
+      },
+      { jobId: this.ids.uuid(), now: this.clock.now() },
+      this.arns,
+    );
+    await this.store.insertJobs(jobs);
+    return jobs[0]!;
+  }
+
+  async describe(jobIds: string[]): Promise<JobView[]> {
+    if (jobIds.length > 100) throw new InvalidInputError(`jobs allows at most 100 job ids, got ${jobIds.length}`);
+    const jobs = await this.store.getJobs(jobIds);
+    const parents = jobs.filter((j) => j.spec.arraySize !== undefined && !j.arrayParent).map((j) => j.jobId);
+    const summaries = parents.length > 0 ? await this.store.arrayStatusSummaries(parents) : new Map<string, ArrayStatusSummary>();
+    return jobs.map((job) => {
+      const summary = summaries.get(job.jobId);
+      return summary ? { job, statusSummary: summary } : { job };
+    });
+  }
+
+  async get(jobId: string): Promise<Job> {
+    const [job] = await this.store.getJobs([jobId]);
+    if (!job) throw new NotFoundError('job', jobId);
+    return job;
+  }
+
+  /** ListJobs as AWS has it (reference §11.4): one scope, RUNNING by default, newest first. */
+  async list(input: ListJobs): Promise<Page<Job>> {
+    const scopes = [input.jobQueue, input.arrayJobId, input.multiNodeJobId].filter((s) => s !== undefined);
+    if (scopes.length !== 1) {
+      throw new InvalidInputError('ListJobs needs exactly one of jobQueue, arrayJobId or multiNodeJobId');
+    }
+    const after = decodeToken('ListJobs', input.nextToken);
+    let scope: JobListQuery['scope'];
+    if (input.jobQueue !== undefined) {
+      const queue = await this.queues.get(input.jobQueue);
+      scope = { kind: 'queue', jobQueueArn: queue.arn };
+    } else if (input.arrayJobId !== undefined) {
+      const parent = await this.get(input.arrayJobId);
+      if (parent.spec.arraySize === undefined || parent.arrayParent) {
+        throw new InvalidInputError(`Job ${input.arrayJobId} is not an array job`);
+      }
+      scope = { kind: 'array', parentJobId: parent.jobId };
+    } else {
+      // Multi-node jobs run as one job on Barge, so a node listing is empty once the job is known.
+      await this.get(input.multiNodeJobId!);
+      return { items: [] };
+    }
+    if (input.jobStatus !== undefined && !(JOB_STATUSES as readonly string[]).includes(input.jobStatus)) {
+      throw new InvalidInputError(`jobStatus must be one of ${JOB_STATUSES.join(', ')}, got ${input.jobStatus}`);
+    }
+    const filters = input.filters ?? [];
+    const query: JobListQuery = { scope, limit: input.maxResults ?? (filters.length > 0 ? 100 : 1000) };
+    if (after !== undefined) query.after = after;
+    if (filters.length > 0 && scope.kind === 'queue') {
+      if (filters.length > 1) throw new InvalidInputError('ListJobs takes at most one filter');
+      applyFilter(query, filters[0]!);
+      // With a filter AWS ignores the status, except for SHARE_IDENTIFIER.
+      if (filters[0]!.name === 'SHARE_IDENTIFIER') query.statuses = [(input.jobStatus ?? 'RUNNING') as JobStatus];
+    } else {
+      query.statuses = [(input.jobStatus ?? 'RUNNING') as JobStatus];
+    }
+    const slice = await this.store.listJobs(query);
+    return toPage('ListJobs', slice, (j) => j);
+  }
+
+  /**
+   * CancelJob: jobs that have not been placed end FAILED with the caller's reason; placed
+   * jobs are left alone (AWS answers 200 and does nothing); an array parent cancels its children.
+   * Returns the ids that moved.
+   */
+  async cancel(jobId: string, reason: string): Promise<string[]> {
+    return this.stopBeforeStart(await this.get(jobId), reason, { isCancelled: true });
+  }
+
+  /** TerminateJob: as cancel for jobs not yet placed. Stopping running containers needs an executor. */
+  async terminate(jobId: string, reason: string): Promise<string[]> {
+    return this.stopBeforeStart(await this.get(jobId), reason, { isTerminated: true });
+  }
+
+  private async stopBeforeStart(job: Job, reason: string, flag: { isCancelled?: true; isTerminated?: true }): Promise<string[]> {
+    const waiting: JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE'];
+    const now = this.clock.now();
+    const change = { status: 'FAILED' as const, statusReason: reason, stoppedAt: now, ...flag };
+    const moved: string[] = [];
+    if (job.spec.arraySize !== undefined && !job.arrayParent) {
+      const childIds = Array.from({ length: job.spec.arraySize }, (_, i) => `${job.jobId}:${i}`);
+      moved.push(...(await this.store.updateJobs(childIds, waiting, change)));
+    }
+    if (isCancellable(job.status)) moved.push(...(await this.store.updateJobs([job.jobId], waiting, change)));
+    return moved;
+  }
+
+  /** The head of a queue in dispatch order: FIFO by creation until the scheduler orders it. */
+  async snapshot(jobQueue: string): Promise<{ jobs: { jobArn: string; earliestTimeAtPosition: number }[]; lastUpdatedAt: number }> {
+    const queue = await this.queues.get(jobQueue);
+    const slice = await this.store.listJobs({
+      scope: { kind: 'queue', jobQueueArn: queue.arn },
+      statuses: ['RUNNABLE'],
+      oldestFirst: true,
+      includeArrayChildren: true,
+      limit: 100,
+    });
+    return {
+      jobs: slice.items.map((j) => ({ jobArn: j.jobArn, earliestTimeAtPosition: j.createdAt })),
+      lastUpdatedAt: this.clock.now(),
+    };
+  }
+}
+
+function applyFilter(query: JobListQuery, filter: { name?: string; values?: string[] }): void {
+  const value = filter.values?.[0];
+  if (!filter.name || !FILTER_NAMES.includes(filter.name)) {
+    throw new InvalidInputError(`filters.name must be one of ${FILTER_NAMES.join(', ')}, got ${filter.name ?? '(none)'}`);
+  }
+  if (value === undefined || filter.values!.length !== 1) {
+    throw new InvalidInputError(`Filter ${filter.name} takes exactly one value`);
+  }
+  switch (filter.name) {
+    case 'JOB_NAME':
+      query.nameLike = value;
+      break;
+    case 'JOB_DEFINITION':
+      query.definitionLike = value;
+      break;
+    case 'SHARE_IDENTIFIER':
+      query.shareIdentifier = value;
+      break;
+    case 'BEFORE_CREATED_AT':
+    case 'AFTER_CREATED_AT': {
+      if (!/^\d+$/.test(value)) throw new InvalidInputError(`Filter ${filter.name} takes epoch milliseconds, got ${value}`);
+      if (filter.name === 'BEFORE_CREATED_AT') query.createdBefore = Number(value);
+      else query.createdAfter = Number(value);
+      break;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import type { Slice, Tags } from './common.js';
+import type { ArrayStatusSummary, Job, JobStatus } from './jobs/job.js';
+import type { ComputeEnvironment } from './resources/compute-environment.js';
+import type { JobDefinition } from './resources/job-definition.js';
+import type { JobQueue } from './resources/job-queue.js';
+import type { SchedulingPolicy } from './resources/scheduling-policy.js';
+
+/** Named resources that are stored whole and looked up by name. */
+export interface NamedResources {
+  'compute-environment': ComputeEnvironment;
+  'job-queue': JobQueue;
+  'scheduling-policy': SchedulingPolicy;
+}
+export type NamedResourceKind = keyof NamedResources;
+
+export interface JobDefinitionQuery {
+  name?: string;
+  status?: 'ACTIVE' | 'INACTIVE';
+  /** Explicit revisions; when given, `name` and `status` are not used. */
+  refs?: { name: string; revision: number }[];
+  /** With `refs`: names whose every revision is wanted. */
+  names?: string[];
+  after?: string;
+  limit: number;
+}
+
+export type JobListScope = { kind: 'queue'; jobQueueArn: string } | { kind: 'array'; parentJobId: string };
+
+export interface JobListQuery {
+  scope: JobListScope;
+  statuses?: JobStatus[];
+  /** `JOB_NAME` filter: case-insensitive; a trailing `*` means prefix. */
+  nameLike?: string;
+  /** `JOB_DEFINITION` filter, matched against the definition ARN or `name:revision`. */
+  definitionLike?: string;
+  createdBefore?: number;
+  createdAfter?: number;
+  shareIdentifier?: string;
+  /** Oldest first instead of newest first (queue scope). */
+  oldestFirst?: boolean;
+  /** Queue scope lists parents and plain jobs only, unless this is set. */
+  includeArrayChildren?: boolean;
+  after?: string;
+  limit: number;
+}
+
+/** Fields that may change on a stored job. */
+export type JobChange = Partial<
+  Pick<Job, 'status' | 'statusReason' | 'startedAt' | 'stoppedAt' | 'attempts' | 'isCancelled' | 'isTerminated' | 'tags'>
+>;
+
+/**
+ * Durable state of Barge. Every method is one atomic unit: when its promise resolves the
+ * change is committed (and survives a SIGKILL of the process); when it rejects nothing changed.
+ * Listings return a `cursor` that resumes after the last item; it stays valid when items are
+ * inserted concurrently (keyset pagination, never offsets).
+ *
+ * Errors: inserting a name that exists throws ConflictError; everything the driver raises is
+ * wrapped in an Error with `cause`, never passed through raw.
+ */
+export interface Store {
+  insertResource<K extends NamedResourceKind>(kind: K, record: NamedResources[K]): Promise<void>;
+  getResource<K extends NamedResourceKind>(kind: K, name: string): Promise<NamedResources[K] | undefined>;
+  /** In creation order. With `names`, only those that exist, in creation order. */
+  listResources<K extends NamedResourceKind>(
+    kind: K,
+    query: { names?: string[]; after?: string; limit: number },
+  ): Promise<Slice<NamedResources[K]>>;
+  /** Replaces a stored resource; a no-op if it no longer exists. */
+  replaceResource<K extends NamedResourceKind>(kind: K, record: NamedResources[K]): Promise<void>;
+  deleteResource(kind: NamedResourceKind, name: string): Promise<void>;
+
+  /**
+   * Stores a new revision of `definition.name`: one more than the highest revision ever
+   * registered under that name, so revisions are never reused. Atomic under concurrency.
+   */
+  insertJobDefinition(
+    definition: Omit<JobDefinition, 'revision' | 'arn'>,
+    arnFor: (revision: number) => string,
+  ): Promise<JobDefinition>;
+  getJobDefinition(name: string, revision: number): Promise<JobDefinition | undefined>;
+  /** The highest ACTIVE revision of a name. */
+  getLatestActiveJobDefinition(name: string): Promise<JobDefinition | undefined>;
+  /** Sorted by name, then revision descending. */
+  listJobDefinitions(query: JobDefinitionQuery): Promise<Slice<JobDefinition>>;
+  updateJobDefinition(name: string, revision: number, change: Partial<Pick<JobDefinition, 'status' | 'tags'>>): Promise<void>;
+
+  /** Inserts jobs (an array parent together with all its children) in one transaction. */
+  insertJobs(jobs: Job[]): Promise<void>;
+  /** The jobs that exist among `jobIds`, in the order asked. */
+  getJobs(jobIds: string[]): Promise<Job[]>;
+  /** Newest first (queue scope) or by index (array scope). */
+  listJobs(query: JobListQuery): Promise<Slice<Job>>;
+  /** Children counted per status, for each array parent asked. */
+  arrayStatusSummaries(parentJobIds: string[]): Promise<Map<string, ArrayStatusSummary>>;
+  /**
+   * Applies `change` to each job whose current status is in `fromStatuses` (compare-and-set,
+   * so two writers never both move a job). Returns the ids that changed.
+   */
+  updateJobs(jobIds: string[], fromStatuses: JobStatus[], change: JobChange): Promise<string[]>;
+  /** Tags of a job (not an array child). */
+  setJobTags(jobId: string, tags: Tags): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export interface IdSource {
+  /** A lowercase UUID v4. */
+  uuid(): string;
+}

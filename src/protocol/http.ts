@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Batch } from '../domain/batch.js';
+import { batchPlugin } from './batch/plugin.js';
+import { parseCredentialScope } from './sigv4.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The AWS operation name, once routing has found it. */
+    operation?: string;
+  }
+}
+
+export interface HttpDeps {
+  logger: Logger;
+  batch: Batch;
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+}
+
+/**
+ * The HTTP edge: one Fastify instance, one plugin per AWS service. Bodies are read raw
+ * (SigV4 hashes the exact bytes) and each service parses its own protocol. One log line
+ * per request: operation, status, duration, request id and the caller's key and region.
+ */
+export function createHttpServer(deps: HttpDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    bodyLimit: deps.bodyLimit,
+    genReqId: () => randomUUID(),
+    return503OnClosing: false,
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-amzn-RequestId', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const scope = parseCredentialScope(request.headers.authorization);
+    request.log.info(
+      {
+        service: 'batch',
+        operation: request.operation ?? 'unknown',
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        accessKeyId: scope?.accessKeyId,
+        region: scope?.region,
+      },
+      'request',
+    );
+  });
+
+  app.register(batchPlugin(deps.batch));
+  return app;
+}

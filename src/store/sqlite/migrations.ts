@@ -1,0 +1,62 @@
+/**
+ * Numbered, append-only schema migrations for the SQLite store. Each runs in its own
+ * transaction together with the row that records it, so a crash mid-migration leaves
+ * the previous version intact. Never edit a migration that has shipped; add one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'control plane and job records',
+    sql: `
+      CREATE TABLE resources (
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (kind, name)
+      );
+      CREATE UNIQUE INDEX resources_by_seq ON resources (kind, seq);
+
+      CREATE TABLE job_definitions (
+        name TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        body TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        PRIMARY KEY (name, revision)
+      );
+      CREATE INDEX job_definitions_by_status ON job_definitions (status, name, revision);
+
+      CREATE TABLE jobs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL UNIQUE,
+        queue_arn TEXT NOT NULL,
+        parent_id TEXT,
+        array_index INTEGER,
+        name TEXT NOT NULL,
+        definition_arn TEXT NOT NULL,
+        share_identifier TEXT,
+        status TEXT NOT NULL,
+        status_reason TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        stopped_at INTEGER,
+        is_cancelled INTEGER NOT NULL DEFAULT 0,
+        is_terminated INTEGER NOT NULL DEFAULT 0,
+        spec TEXT,
+        attempts TEXT NOT NULL DEFAULT '[]',
+        tags TEXT NOT NULL DEFAULT '{}'
+      );
+      -- ListJobs by queue and status, newest first; array children are listed through their parent.
+      CREATE INDEX jobs_by_queue_status ON jobs (queue_arn, status, created_at, seq) WHERE parent_id IS NULL;
+      CREATE INDEX jobs_by_parent ON jobs (parent_id, array_index) WHERE parent_id IS NOT NULL;
+      CREATE INDEX jobs_by_status ON jobs (status, seq);
+    `,
+  },
+];

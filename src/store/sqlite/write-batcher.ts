@@ -1,0 +1,61 @@
+import type { Database } from 'better-sqlite3';
+
+interface PendingWrite {
+  apply: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit. Writes queued in the same turn of the event loop are applied in one SQLite
+ * transaction, each inside its own savepoint so one failing write rolls back alone. Every
+ * caller's promise settles only after the shared COMMIT, so a response is never sent for a
+ * write that is not durable; with synchronous=FULL one fsync covers the whole group, which
+ * is what lets 16 concurrent SubmitJob clients go far beyond one commit per fsync.
+ */
+export class WriteBatcher {
+  private queue: PendingWrite[] = [];
+  private scheduled = false;
+  private readonly runInSavepoint: (apply: () => unknown) => unknown;
+  private readonly runGroup: (writes: PendingWrite[]) => { ok: boolean; value: unknown }[];
+
+  constructor(db: Database) {
+    // A better-sqlite3 transaction function called inside another transaction uses a SAVEPOINT.
+    this.runInSavepoint = db.transaction((apply: () => unknown) => apply());
+    this.runGroup = db.transaction((writes: PendingWrite[]) =>
+      writes.map((w) => {
+        try {
+          return { ok: true, value: this.runInSavepoint(w.apply) };
+        } catch (error) {
+          return { ok: false, value: error };
+        }
+      }),
+    );
+  }
+
+  write<T>(apply: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ apply, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Applies everything queued now; used by close() so no accepted write is dropped. */
+  flush(): void {
+    this.scheduled = false;
+    const writes = this.queue;
+    this.queue = [];
+    if (writes.length === 0) return;
+    let results: { ok: boolean; value: unknown }[];
+    try {
+      results = this.runGroup(writes);
+    } catch (error) {
+      for (const w of writes) w.reject(new Error('SQLite commit failed', { cause: error }));
+      return;
+    }
+    results.forEach((r, i) => (r.ok ? writes[i]!.resolve(r.value) : writes[i]!.reject(r.value)));
+  }
+}
