@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, OPTIONS } from '../src/config.js';
+
+const README = resolve(dirname(fileURLToPath(import.meta.url)), '../../README.md');
+
+test('flags win over environment, environment over defaults', () => {
+  const config = loadConfig(['--port', '9001'], { BARGE_PORT: '9000', BARGE_REGION: 'eu-west-1' });
+  assert.ok(config !== 'help');
+  assert.equal(config.port, 9001);
+  assert.equal(config.region, 'eu-west-1');
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.accountId, '123456789012');
+  assert.ok(Object.isFrozen(config));
+  assert.equal(loadConfig(['--help'], {}), 'help');
+});
+
+test('bad values are refused with the option named', () => {
+  for (const [argv, pattern] of [
+    [['--port', 'x'], /port/],
+    [['--account-id', '12'], /account id/],
+    [['--region', 'mars'], /region/],
+    [['--log-level', 'loud'], /log level/],
+    [['--unknown'], /unknown/i],
+  ] as const) {
+    assert.throws(() => loadConfig([...argv], {}), (e: unknown) => e instanceof ConfigError && pattern.test(e.message));
+  }
+});
+
+test('README configuration table lists exactly the options the code reads', () => {
+  const readme = readFileSync(README, 'utf8');
+  const rows = [...readme.matchAll(/^\| `--([a-z-]+)` \| `([A-Z_]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1], m[2], m[3]]);
+  const expected = Object.values(OPTIONS).map((o) => [o.flag, o.env, o.flag === 'data-dir' ? '~/.barge' : o.default]);
+  assert.deepEqual(rows, expected);
+});

@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** The compiled server entry point (tests run from dist/test/...). */
+export const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/main.js');
+
+export interface BargeProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  process: ChildProcess;
+  /** Log lines (parsed JSON) the server printed so far. */
+  logs: Record<string, unknown>[];
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>;
+}
+
+export interface StartOptions {
+  dataDir?: string;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Keep the data directory after stop (for restart tests). */
+  keepDataDir?: boolean;
+}
+
+export function makeDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'barge-test-'));
+}
+
+/** Starts a real Barge process on a free loopback port and waits until it listens. */
+export async function startBarge(options: StartOptions = {}): Promise<BargeProcess> {
+  const dataDir = options.dataDir ?? makeDataDir();
+  const child = spawn(process.execPath, [MAIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'info', ...(options.args ?? [])], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`Barge did not start within 20s: ${stderr}`)), 20_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry['msg'] === 'Barge listening') {
+        clearTimeout(timer);
+        res(String(entry['url']));
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`Barge exited with ${code} before listening: ${stderr}`));
+    });
+  });
+  const cleanup = () => {
+    if (!options.keepDataDir && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  return {
+    url,
+    port: Number(new URL(url).port),
+    dataDir,
+    process: child,
+    logs,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const code = await exited;
+      cleanup();
+      return code;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import {
+  DescribeComputeEnvironmentsCommand,
+  DescribeJobDefinitionsCommand,
+  DescribeJobQueuesCommand,
+  DescribeJobsCommand,
+  ListTagsForResourceCommand,
+  SubmitJobCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-batch';
+import { batchClient } from '../../helpers/clients.js';
+import { basicSetup } from '../../helpers/fixtures.js';
+import { makeDataDir, startBarge } from '../../helpers/server.js';
+
+describe('durability', () => {
+  test('everything acknowledged survives SIGKILL and a restart', async () => {
+    const dataDir = makeDataDir();
+    try {
+      const first = await startBarge({ dataDir });
+      const client = batchClient(first.url);
+      const setup = await basicSetup(client);
+      await client.send(new TagResourceCommand({ resourceArn: setup.queue.arn, tags: { durable: 'yes' } }));
+      // Many concurrent submits share group commits; each acknowledged one must be on disk.
+      const acknowledged = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          client.send(new SubmitJobCommand({ jobName: `d${i}`, jobQueue: setup.queue.name, jobDefinition: setup.definition.name })),
+        ),
+      );
+      const array = await client.send(
+        new SubmitJobCommand({ jobName: 'arr', jobQueue: setup.queue.name, jobDefinition: setup.definition.name, arrayProperties: { size: 50 } }),
+      );
+      client.destroy();
+      await first.kill();
+
+      const second = await startBarge({ dataDir });
+      const after = batchClient(second.url);
+      try {
+        const ces = await after.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: [setup.ce.name] }));
+        assert.equal(ces.computeEnvironments?.length, 1);
+        const queues = await after.send(new DescribeJobQueuesCommand({ jobQueues: [setup.queue.name] }));
+        assert.equal(queues.jobQueues?.[0]?.jobQueueArn, setup.queue.arn);
+        const tags = await after.send(new ListTagsForResourceCommand({ resourceArn: setup.queue.arn }));
+        assert.equal(tags.tags?.['durable'], 'yes');
+        const defs = await after.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: setup.definition.name }));
+        assert.equal(defs.jobDefinitions?.[0]?.revision, 1);
+        const ids = acknowledged.map((a) => a.jobId!);
+        for (let i = 0; i < ids.length; i += 100) {
+          const chunk = ids.slice(i, i + 100);
+          const jobs = await after.send(new DescribeJobsCommand({ jobs: chunk }));
+          assert.equal(jobs.jobs?.length, chunk.length, 'every acknowledged job is still there');
+        }
+        const parent = await after.send(new DescribeJobsCommand({ jobs: [array.jobId!, `${array.jobId}:49`] }));
+        assert.equal(parent.jobs?.length, 2);
+        assert.equal(parent.jobs?.[0]?.arrayProperties?.statusSummary?.['PENDING'], 50);
+      } finally {
+        after.destroy();
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('SIGTERM shuts down cleanly with exit code 0', async () => {
+    const barge = await startBarge();
+    assert.equal(await barge.stop(), 0);
+  });
+});

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type BatchClient, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
+import { batchClient } from '../../helpers/clients.js';
+import { createEnvironment } from '../../helpers/fixtures.js';
+import { type BargeProcess, startBarge } from '../../helpers/server.js';
+
+/**
+ * The REST-JSON protocol at the byte level: what raw HTTP clients see (reference §1, §2).
+ * SDK behaviour is covered by the other files; these talk plain fetch.
+ */
+describe('Batch wire protocol', () => {
+  let barge: BargeProcess;
+  let client: BatchClient;
+  before(async () => {
+    barge = await startBarge();
+    client = batchClient(barge.url);
+  });
+  after(async () => {
+    client.destroy();
+    await barge.stop();
+  });
+
+  const post = (path: string, body: string | undefined, contentType = 'application/json') =>
+    fetch(`${barge.url}${path}`, { method: 'POST', body, headers: body === undefined ? {} : { 'content-type': contentType } });
+
+  async function expectClientError(res: Response, pattern: RegExp) {
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('x-amzn-errortype'), 'ClientException');
+    assert.match(res.headers.get('x-amzn-requestid') ?? '', /^[0-9a-f-]{36}$/);
+    const body = (await res.json()) as { __type: string; message: string };
+    assert.equal(body.__type, 'ClientException');
+    assert.match(body.message, pattern);
+  }
+
+  test('responses carry JSON and a request id', async () => {
+    const res = await post('/v1/describejobqueues', '{}');
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+    assert.match(res.headers.get('x-amzn-requestid') ?? '', /^[0-9a-f-]{36}$/);
+    assert.deepEqual(await res.json(), { jobQueues: [] });
+  });
+
+  test('a missing body, an empty body and any content type are accepted', async () => {
+    assert.equal((await post('/v1/describejobqueues', undefined)).status, 200);
+    assert.equal((await post('/v1/describejobqueues', '')).status, 200);
+    assert.equal((await post('/v1/describejobqueues', '{}', 'application/x-amz-json-1.1')).status, 200);
+  });
+
+  test('malformed JSON, a non-object body and wrong types are ClientException', async () => {
+    await expectClientError(await post('/v1/createjobqueue', '{"jobQueueName": '), /not valid JSON/);
+    await expectClientError(await post('/v1/createjobqueue', '[1,2]'), /JSON object/);
+    await expectClientError(await post('/v1/createjobqueue', JSON.stringify({ jobQueueName: 'q', priority: 'high' })), /priority/);
+    await expectClientError(await post('/v1/createjobqueue', JSON.stringify({ jobQueueName: 'q' })), /priority.*Member must not be null/);
+    await expectClientError(await post('/v1/submitjob', JSON.stringify({ jobName: 7, jobQueue: 'q', jobDefinition: 'd' })), /jobName/);
+    const queues = await client.send(new DescribeJobQueuesCommand({}));
+    assert.deepEqual(queues.jobQueues, [], 'nothing was created by the refused requests');
+  });
+
+  test('unknown members are ignored', async () => {
+    const ce = await createEnvironment(client);
+    const res = await post(
+      '/v1/createjobqueue',
+      JSON.stringify({ jobQueueName: 'with-extra', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce.arn }], futureField: { x: 1 } }),
+    );
+    assert.equal(res.status, 200);
+  });
+
+  test('operations of the model that Barge does not serve answer a ClientException naming them', async () => {
+    for (const op of ['createconsumableresource', 'submitservicejob', 'listquotashares']) {
+      await expectClientError(await post(`/v1/${op}`, '{}'), /is not supported by Barge/);
+    }
+    await expectClientError(await post('/v1/nosuchthing', '{}'), /Unknown operation/);
+    await expectClientError(await fetch(`${barge.url}/elsewhere`), /Unknown operation: GET \/elsewhere/);
+  });
+
+  test('operation paths are matched case-insensitively, as AWS routes them', async () => {
+    assert.equal((await post('/v1/DescribeJobQueues', '{}')).status, 200);
+  });
+
+  test('a nextToken the server did not issue is refused', async () => {
+    await expectClientError(await post('/v1/describejobqueues', JSON.stringify({ nextToken: 'bogus' })), /nextToken/);
+    const foreign = Buffer.from(JSON.stringify(['ListJobs', '5'])).toString('base64url');
+    await expectClientError(await post('/v1/describejobqueues', JSON.stringify({ nextToken: foreign })), /nextToken/);
+  });
+
+  test('every request is logged once with operation, status, duration and request id', async () => {
+    const res = await post('/v1/describecomputeenvironments', '{}');
+    const requestId = res.headers.get('x-amzn-requestid');
+    const deadline = Date.now() + 5000;
+    let lines: Record<string, unknown>[] = [];
+    while (Date.now() < deadline) {
+      lines = barge.logs.filter((l) => l['reqId'] === requestId);
+      if (lines.length > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!['operation'], 'DescribeComputeEnvironments');
+    assert.equal(lines[0]!['status'], 200);
+    assert.equal(typeof lines[0]!['durationMs'], 'number');
+  });
+});
