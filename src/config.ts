@@ -14,6 +14,10 @@ export interface Config {
   region: string;
   accountId: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  dockerSocket: string;
+  pullPolicy: 'always' | 'if-not-present' | 'never';
+  jobNetwork: 'host' | 'none';
+  stopGraceSeconds: number;
 }
 
 export interface OptionSpec {
@@ -39,6 +43,20 @@ export const OPTIONS: Record<keyof Config, OptionSpec> = {
     env: 'BARGE_LOG_LEVEL',
     default: 'info',
     description: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  dockerSocket: { flag: 'docker-socket', env: 'BARGE_DOCKER_SOCKET', default: '/var/run/docker.sock', description: 'Docker Engine API socket' },
+  pullPolicy: {
+    flag: 'pull-policy',
+    env: 'BARGE_PULL_POLICY',
+    default: 'if-not-present',
+    description: 'When to pull job images: always, if-not-present or never',
+  },
+  jobNetwork: { flag: 'job-network', env: 'BARGE_JOB_NETWORK', default: 'host', description: 'Network of job containers: host or none' },
+  stopGraceSeconds: {
+    flag: 'stop-grace-seconds',
+    env: 'BARGE_STOP_GRACE_SECONDS',
+    default: '30',
+    description: 'Seconds between SIGTERM and SIGKILL when a job is terminated or times out',
   },
 };
 
@@ -87,7 +105,21 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`);
   }
+  const pullPolicy = pick('pullPolicy');
+  if (pullPolicy !== 'always' && pullPolicy !== 'if-not-present' && pullPolicy !== 'never') {
+    throw new ConfigError(`pull policy must be always, if-not-present or never, got ${pullPolicy}`);
+  }
+  const jobNetwork = pick('jobNetwork');
+  if (jobNetwork !== 'host' && jobNetwork !== 'none') throw new ConfigError(`job network must be host or none, got ${jobNetwork}`);
+  const stopGraceSeconds = Number(pick('stopGraceSeconds'));
+  if (!Number.isInteger(stopGraceSeconds) || stopGraceSeconds < 0 || stopGraceSeconds > 3600) {
+    throw new ConfigError(`stop grace seconds must be a whole number from 0 to 3600, got ${pick('stopGraceSeconds')}`);
+  }
   return Object.freeze({
+    dockerSocket: pick('dockerSocket'),
+    pullPolicy,
+    jobNetwork,
+    stopGraceSeconds,
     host: pick('host'),
     port,
     dataDir: pick('dataDir'),

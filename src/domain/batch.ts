@@ -1,10 +1,18 @@
 import { Arns } from './arn.js';
+import type { Executor } from './executor.js';
+import { AttemptRunner, type JobLogSink } from './jobs/attempt-runner.js';
 import { Jobs } from './jobs/jobs.js';
+import { DependencyProgress } from './jobs/progress.js';
+import type { DomainLogger } from './logger.js';
+import { silentLogger } from './logger.js';
 import type { Clock, IdSource, Store } from './ports.js';
 import { ComputeEnvironments } from './resources/compute-environments.js';
 import { JobDefinitions } from './resources/job-definitions.js';
 import { JobQueues } from './resources/job-queues.js';
 import { SchedulingPolicies } from './resources/scheduling-policies.js';
+import { Dispatcher } from './scheduler/dispatcher.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { WaitBoard } from './scheduler/wait-board.js';
 import { SerialQueue } from './serial.js';
 import { Tagging } from './tagging.js';
 
@@ -14,6 +22,14 @@ export interface BatchDeps {
   ids: IdSource;
   region: string;
   accountId: string;
+  logger?: DomainLogger;
+  /** Without it Barge stores jobs but runs none (used by control-plane-only setups). */
+  execution?: {
+    executor: Executor;
+    logSink: JobLogSink;
+    stopGraceSeconds: number;
+    containerNamePrefix: string;
+  };
 }
 
 /** The AWS Batch domain: one object per resource family, sharing a store, clock and ARN builder. */
@@ -25,9 +41,12 @@ export class Batch {
   readonly schedulingPolicies: SchedulingPolicies;
   readonly jobs: Jobs;
   readonly tagging: Tagging;
+  readonly scheduler: Scheduler | undefined;
+  readonly waitBoard: WaitBoard;
 
   constructor(deps: BatchDeps) {
     const { store, clock, ids } = deps;
+    const log = deps.logger ?? silentLogger;
     const serial = new SerialQueue();
     this.arns = new Arns(deps.region, deps.accountId);
     this.computeEnvironments = new ComputeEnvironments(store, this.arns, clock, ids, serial);
@@ -36,5 +55,24 @@ export class Batch {
     this.schedulingPolicies = new SchedulingPolicies(store, this.arns, clock, serial);
     this.jobs = new Jobs(store, this.arns, clock, ids, this.jobQueues, this.jobDefinitions);
     this.tagging = new Tagging(store, this.arns, serial);
+    this.waitBoard = new WaitBoard(store);
+
+    if (deps.execution) {
+      const { executor, logSink, stopGraceSeconds, containerNamePrefix } = deps.execution;
+      const wake = () => this.scheduler?.wake();
+      const runner = new AttemptRunner(store, executor, logSink, clock, log, { stopGraceSeconds, containerNamePrefix }, wake);
+      const dispatcher = new Dispatcher(store, this.arns, clock, runner, this.waitBoard, serial, log);
+      const progress = new DependencyProgress(store, clock, log);
+      this.scheduler = new Scheduler(store, executor, this.arns, progress, dispatcher, runner, containerNamePrefix, log);
+      this.jobs.attachRuntime({
+        wake,
+        stopRunning: async (jobIds) => {
+          await Promise.all(jobIds.map((id) => runner.stop(id)));
+        },
+        waitReason: (job) => this.waitBoard.reasonFor(job),
+      });
+      this.computeEnvironments.onChange = wake;
+      this.jobQueues.onChange = wake;
+    }
   }
 }

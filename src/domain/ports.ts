@@ -47,7 +47,31 @@ export interface JobListQuery {
 /** Fields that may change on a stored job. */
 export type JobChange = Partial<
   Pick<Job, 'status' | 'statusReason' | 'startedAt' | 'stoppedAt' | 'attempts' | 'isCancelled' | 'isTerminated' | 'tags'>
->;
+> & {
+  /** The environment a placed job runs on; cleared (null) when it goes back to RUNNABLE. */
+  computeEnvironmentArn?: string | null;
+};
+
+/** One compare-and-set status change: applied only if the job is still in one of `from`. */
+export interface JobTransition {
+  jobId: string;
+  from: JobStatus[];
+  change: JobChange;
+}
+
+/** A compact view of an array child for the scheduler: no spec, just where it is. */
+export interface ArrayChildState {
+  index: number;
+  status: JobStatus;
+}
+
+/** A job the scheduler is about to place, with what it reserves. */
+export interface RunnableJob {
+  job: Job;
+  vcpus: number;
+  /** When the job last changed status (it has been RUNNABLE since then). */
+  statusChangedAt: number;
+}
 
 /**
  * Durable state of Barge. Every method is one atomic unit: when its promise resolves the
@@ -98,6 +122,36 @@ export interface Store {
    * so two writers never both move a job). Returns the ids that changed.
    */
   updateJobs(jobIds: string[], fromStatuses: JobStatus[], change: JobChange): Promise<string[]>;
+  /** Applies each transition that still matches, all in one transaction; returns the ids that changed. */
+  transitionJobs(transitions: JobTransition[]): Promise<string[]>;
+  /**
+   * Jobs in one of `statuses`, oldest first (by creation, then insertion), after the cursor.
+   * `plainOnly` leaves array children out; `queueArn` restricts to one queue.
+   */
+  listJobsByStatus(query: {
+    statuses: JobStatus[];
+    queueArn?: string;
+    plainOnly?: boolean;
+    after?: string;
+    limit: number;
+  }): Promise<Slice<Job>>;
+  /**
+   * RUNNABLE jobs of a queue (children included) in FIFO order, or for one share of a
+   * fair-share queue ordered by scheduling priority (highest first) then age.
+   */
+  listRunnable(query: { queueArn: string; shareIdentifier?: string; limit: number }): Promise<RunnableJob[]>;
+  /** Share identifiers that have RUNNABLE jobs in a queue. */
+  listRunnableShares(queueArn: string): Promise<string[]>;
+  /** How many RUNNABLE jobs of a queue come before this one in FIFO order. */
+  countRunnableAhead(queueArn: string, jobId: string): Promise<number>;
+  /** vCPUs reserved by STARTING and RUNNING jobs, per compute environment ARN. */
+  vcpusInUse(): Promise<Map<string, number>>;
+  /** vCPUs of STARTING and RUNNING jobs of a queue, per share identifier. */
+  vcpusInUseByShare(queueArn: string): Promise<Map<string, number>>;
+  /** vCPU-seconds each share of a queue consumed by attempts that ended after `since`. */
+  shareUsageSince(queueArn: string, since: number, now: number): Promise<Map<string, number>>;
+  /** Index and status of every child of an array parent, by index. */
+  listArrayChildren(parentJobId: string): Promise<ArrayChildState[]>;
   /** Tags of a job (not an array child). */
   setJobTags(jobId: string, tags: Tags): Promise<void>;
 

@@ -3,6 +3,7 @@ import {
   CreateComputeEnvironmentCommand,
   CreateJobQueueCommand,
   RegisterJobDefinitionCommand,
+  type RegisterJobDefinitionCommandInput,
 } from '@aws-sdk/client-batch';
 
 let counter = 0;
@@ -74,4 +75,35 @@ export async function basicSetup(client: BatchClient) {
   const queue = await createQueue(client, ce.arn);
   const definition = await registerDefinition(client);
   return { ce, queue, definition };
+}
+
+/** A container job definition running `sh -c script` in the local busybox image. */
+export async function shellDefinition(
+  client: BatchClient,
+  script: string,
+  extra: { vcpus?: number; memory?: number; hostDir?: string; retryStrategy?: RegisterJobDefinitionCommandInput['retryStrategy']; timeout?: number; environment?: { name: string; value: string }[]; image?: string; parameters?: Record<string, string> } = {},
+) {
+  const name = uniqueName('sh');
+  const out = await client.send(
+    new RegisterJobDefinitionCommand({
+      jobDefinitionName: name,
+      type: 'container',
+      parameters: extra.parameters,
+      containerProperties: {
+        image: extra.image ?? 'localhost/busybox:latest',
+        command: ['sh', '-c', script],
+        resourceRequirements: [
+          { type: 'VCPU', value: String(extra.vcpus ?? 1) },
+          { type: 'MEMORY', value: String(extra.memory ?? 64) },
+        ],
+        environment: extra.environment,
+        ...(extra.hostDir
+          ? { volumes: [{ name: 'out', host: { sourcePath: extra.hostDir } }], mountPoints: [{ sourceVolume: 'out', containerPath: '/out' }] }
+          : {}),
+      },
+      retryStrategy: extra.retryStrategy,
+      ...(extra.timeout ? { timeout: { attemptDurationSeconds: extra.timeout } } : {}),
+    }),
+  );
+  return { name, arn: out.jobDefinitionArn! };
 }

@@ -31,6 +31,8 @@ export interface Attempt {
   startedAt?: number;
   stoppedAt?: number;
   statusReason?: string;
+  /** Executor position after the last output line stored, so a restart resumes there. */
+  logCursor?: string;
 }
 
 /** What SubmitJob fixed about a job; never changes afterwards. Array children share their parent's. */

@@ -26,6 +26,18 @@ export interface JobView {
   statusSummary?: ArrayStatusSummary;
 }
 
+/** What the job API needs from the running side (scheduler, attempt runner); no-ops when nothing runs jobs. */
+export interface JobRuntime {
+  /** Something changed that may let jobs move: look again soon. */
+  wake(): void;
+  /** Stop the containers of these STARTING/RUNNING jobs (their attempts then end FAILED). */
+  stopRunning(jobIds: string[]): Promise<void>;
+  /** Why a RUNNABLE job waits, as of the last dispatch pass. */
+  waitReason(job: Job): Promise<string | undefined>;
+}
+
+const idleRuntime: JobRuntime = { wake: () => undefined, stopRunning: async () => undefined, waitReason: async () => undefined };
+
 const FILTER_NAMES = ['JOB_NAME', 'JOB_DEFINITION', 'BEFORE_CREATED_AT', 'AFTER_CREATED_AT', 'SHARE_IDENTIFIER'];
 
 export class Jobs {
@@ -36,7 +48,12 @@ export class Jobs {
     private readonly ids: IdSource,
     private readonly queues: JobQueues,
     private readonly definitions: JobDefinitions,
+    private runtime: JobRuntime = idleRuntime,
   ) {}
+
+  attachRuntime(runtime: JobRuntime): void {
+    this.runtime = runtime;
+  }
 
   async submit(input: SubmitJob): Promise<Job> {
     const queue = await this.queues.get(input.jobQueue);
@@ -57,6 +74,7 @@ export class Jobs {
       this.arns,
     );
     await this.store.insertJobs(jobs);
+    this.runtime.wake();
     return jobs[0]!;
   }
 
@@ -65,10 +83,12 @@ export class Jobs {
     const jobs = await this.store.getJobs(jobIds);
     const parents = jobs.filter((j) => j.spec.arraySize !== undefined && !j.arrayParent).map((j) => j.jobId);
     const summaries = parents.length > 0 ? await this.store.arrayStatusSummaries(parents) : new Map<string, ArrayStatusSummary>();
-    return jobs.map((job) => {
+    const views: JobView[] = [];
+    for (const job of jobs) {
       const summary = summaries.get(job.jobId);
-      return summary ? { job, statusSummary: summary } : { job };
-    });
+      views.push(summary ? { job: await this.withWaitReason(job), statusSummary: summary } : { job: await this.withWaitReason(job) });
+    }
+    return views;
   }
 
   async get(jobId: string): Promise<Job> {
@@ -114,7 +134,8 @@ export class Jobs {
       query.statuses = [(input.jobStatus ?? 'RUNNING') as JobStatus];
     }
     const slice = await this.store.listJobs(query);
-    return toPage('ListJobs', slice, (j) => j);
+    const items = await Promise.all(slice.items.map((j) => this.withWaitReason(j)));
+    return toPage('ListJobs', { ...slice, items }, (j) => j);
   }
 
   /**
@@ -126,9 +147,27 @@ export class Jobs {
     return this.stopBeforeStart(await this.get(jobId), reason, { isCancelled: true });
   }
 
-  /** TerminateJob: as cancel for jobs not yet placed. Stopping running containers needs an executor. */
+  /**
+   * TerminateJob: as cancel for jobs not yet placed; a STARTING or RUNNING job is marked
+   * terminated with the reason (so a restart of Barge still knows) and its container is
+   * stopped: SIGTERM, then SIGKILL after the grace period. An array parent terminates its children.
+   */
   async terminate(jobId: string, reason: string): Promise<string[]> {
-    return this.stopBeforeStart(await this.get(jobId), reason, { isTerminated: true });
+    const job = await this.get(jobId);
+    const moved = await this.stopBeforeStart(job, reason, { isTerminated: true });
+    const placed: ('STARTING' | 'RUNNING')[] = ['STARTING', 'RUNNING'];
+    const ids = job.spec.arraySize !== undefined && !job.arrayParent
+      ? Array.from({ length: job.spec.arraySize }, (_, i) => `${job.jobId}:${i}`)
+      : [job.jobId];
+    const marked = await this.store.updateJobs(ids, placed, { isTerminated: true, statusReason: reason });
+    if (marked.length > 0) await this.runtime.stopRunning(marked);
+    return [...moved, ...marked];
+  }
+
+  private async withWaitReason(job: Job): Promise<Job> {
+    if (job.status !== 'RUNNABLE') return job;
+    const reason = await this.runtime.waitReason(job);
+    return reason === undefined ? job : { ...job, statusReason: reason };
   }
 
   private async stopBeforeStart(job: Job, reason: string, flag: { isCancelled?: true; isTerminated?: true }): Promise<string[]> {
@@ -141,6 +180,7 @@ export class Jobs {
       moved.push(...(await this.store.updateJobs(childIds, waiting, change)));
     }
     if (isCancellable(job.status)) moved.push(...(await this.store.updateJobs([job.jobId], waiting, change)));
+    if (moved.length > 0) this.runtime.wake();
     return moved;
   }
 

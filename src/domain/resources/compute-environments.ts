@@ -37,6 +37,9 @@ export interface UpdateComputeEnvironment {
 const HEALTHY = 'ComputeEnvironment Healthy';
 
 export class ComputeEnvironments {
+  /** Called after every change, so the scheduler can react (capacity or state may have changed). */
+  onChange: () => void = () => undefined;
+
   constructor(
     private readonly store: Store,
     private readonly arns: Arns,
@@ -139,6 +142,7 @@ export class ComputeEnvironments {
       if (input.updatePolicy !== undefined) next.updatePolicy = input.updatePolicy;
       if (input.context !== undefined) next.context = input.context;
       await this.store.replaceResource('compute-environment', next);
+      this.onChange();
       return next;
     });
   }

@@ -40,6 +40,9 @@ export const TIME_LIMIT_REASONS = [
 ] as const;
 
 export class JobQueues {
+  /** Called after every change, so the scheduler can react (capacity or state may have changed). */
+  onChange: () => void = () => undefined;
+
   constructor(
     private readonly store: Store,
     private readonly arns: Arns,
@@ -71,6 +74,7 @@ export class JobQueues {
       if (input.schedulingPolicyArn !== undefined) queue.schedulingPolicyArn = input.schedulingPolicyArn;
       if (input.serviceEnvironmentOrder !== undefined) queue.serviceEnvironmentOrder = input.serviceEnvironmentOrder;
       await this.store.insertResource('job-queue', queue);
+      this.onChange();
       return queue;
     });
   }
@@ -118,6 +122,7 @@ export class JobQueues {
         next.schedulingPolicyArn = input.schedulingPolicyArn;
       }
       await this.store.replaceResource('job-queue', next);
+      this.onChange();
       return next;
     });
   }

@@ -59,4 +59,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_by_status ON jobs (status, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'scheduling columns',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN compute_environment_arn TEXT;
+      ALTER TABLE jobs ADD COLUMN vcpus REAL NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN scheduling_priority INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN status_changed_at INTEGER;
+      UPDATE jobs SET
+        vcpus = COALESCE(json_extract(COALESCE(spec, (SELECT p.spec FROM jobs p WHERE p.job_id = jobs.parent_id)), '$.reservation.vcpus'), 0),
+        scheduling_priority = COALESCE(json_extract(COALESCE(spec, (SELECT p.spec FROM jobs p WHERE p.job_id = jobs.parent_id)), '$.schedulingPriority'), 0),
+        status_changed_at = created_at;
+      -- The scheduler reads the head of each queue (children included) and the jobs holding capacity.
+      CREATE INDEX jobs_runnable ON jobs (queue_arn, status, created_at, seq);
+      CREATE INDEX jobs_runnable_by_share ON jobs (queue_arn, status, share_identifier, scheduling_priority DESC, created_at, seq);
+      CREATE INDEX jobs_by_environment ON jobs (status, compute_environment_arn);
+    `,
+  },
 ];

@@ -22,9 +22,13 @@ export interface JobRow {
   parent_spec?: string | null;
   attempts: string;
   tags: string;
+  compute_environment_arn: string | null;
+  vcpus: number;
+  scheduling_priority: number;
+  status_changed_at: number | null;
 }
 
-export function jobToRow(job: Job): Omit<JobRow, 'seq' | 'parent_spec'> {
+export function jobToRow(job: Job): Omit<JobRow, 'seq' | 'parent_spec' | 'compute_environment_arn'> {
   return {
     job_id: job.jobId,
     queue_arn: job.spec.jobQueueArn,
@@ -44,6 +48,9 @@ export function jobToRow(job: Job): Omit<JobRow, 'seq' | 'parent_spec'> {
     spec: job.arrayParent ? null : JSON.stringify(job.spec),
     attempts: JSON.stringify(job.attempts),
     tags: JSON.stringify(job.tags),
+    vcpus: job.spec.reservation.vcpus,
+    scheduling_priority: job.spec.schedulingPriority ?? 0,
+    status_changed_at: job.createdAt,
   };
 }
 

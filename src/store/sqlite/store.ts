@@ -3,7 +3,10 @@ import type { Slice, Tags } from '../../domain/common.js';
 import { ConflictError, type ResourceKind } from '../../domain/errors.js';
 import { type ArrayStatusSummary, emptyStatusSummary, type Job, type JobStatus } from '../../domain/jobs/job.js';
 import type {
+  ArrayChildState,
   JobChange,
+  JobTransition,
+  RunnableJob,
   JobDefinitionQuery,
   JobListQuery,
   NamedResourceKind,
@@ -195,9 +198,9 @@ export class SqliteStore implements Store {
     return this.writes.write(() => {
       const insert = this.db.prepare(`INSERT INTO jobs
         (job_id, queue_arn, parent_id, array_index, name, definition_arn, share_identifier, status, status_reason,
-         created_at, started_at, stopped_at, is_cancelled, is_terminated, spec, attempts, tags)
+         created_at, started_at, stopped_at, is_cancelled, is_terminated, spec, attempts, tags, vcpus, scheduling_priority, status_changed_at)
         VALUES (@job_id, @queue_arn, @parent_id, @array_index, @name, @definition_arn, @share_identifier, @status, @status_reason,
-         @created_at, @started_at, @stopped_at, @is_cancelled, @is_terminated, @spec, @attempts, @tags)`);
+         @created_at, @started_at, @stopped_at, @is_cancelled, @is_terminated, @spec, @attempts, @tags, @vcpus, @scheduling_priority, @status_changed_at)`);
       for (const job of jobs) insert.run(jobToRow(job));
     });
   }
@@ -299,34 +302,133 @@ export class SqliteStore implements Store {
 
   updateJobs(jobIds: string[], fromStatuses: JobStatus[], change: JobChange): Promise<string[]> {
     return this.writes.write(() => {
-      const sets: string[] = [];
-      const values: unknown[] = [];
-      const column = (name: string, value: unknown) => {
-        sets.push(`${name} = ?`);
-        values.push(value);
-      };
-      if (change.status !== undefined) column('status', change.status);
-      if ('statusReason' in change) column('status_reason', change.statusReason ?? null);
-      if ('startedAt' in change) column('started_at', change.startedAt ?? null);
-      if ('stoppedAt' in change) column('stopped_at', change.stoppedAt ?? null);
-      if (change.attempts !== undefined) column('attempts', JSON.stringify(change.attempts));
-      if (change.isCancelled !== undefined) column('is_cancelled', change.isCancelled ? 1 : 0);
-      if (change.isTerminated !== undefined) column('is_terminated', change.isTerminated ? 1 : 0);
-      if (change.tags !== undefined) column('tags', JSON.stringify(change.tags));
       const changed: string[] = [];
-      if (sets.length === 0) return changed;
+      const { sql, values } = jobChangeSql(change, Date.now());
+      if (!sql) return changed;
       const statusList = fromStatuses.map(() => '?').join(',');
       for (let i = 0; i < jobIds.length; i += CHUNK) {
         const chunk = jobIds.slice(i, i + CHUNK);
         const rows = this.db
-          .prepare(
-            `UPDATE jobs SET ${sets.join(', ')} WHERE job_id IN (${chunk.map(() => '?').join(',')}) AND status IN (${statusList}) RETURNING job_id`,
-          )
+          .prepare(`UPDATE jobs SET ${sql} WHERE job_id IN (${chunk.map(() => '?').join(',')}) AND status IN (${statusList}) RETURNING job_id`)
           .all(...values, ...chunk, ...fromStatuses) as { job_id: string }[];
         changed.push(...rows.map((r) => r.job_id));
       }
       return changed;
     });
+  }
+
+  transitionJobs(transitions: JobTransition[]): Promise<string[]> {
+    return this.writes.write(() => {
+      const changed: string[] = [];
+      const now = Date.now();
+      for (const t of transitions) {
+        const { sql, values } = jobChangeSql(t.change, now);
+        if (!sql) continue;
+        const row = this.db
+          .prepare(`UPDATE jobs SET ${sql} WHERE job_id = ? AND status IN (${t.from.map(() => '?').join(',')}) RETURNING job_id`)
+          .get(...values, t.jobId, ...t.from) as { job_id: string } | undefined;
+        if (row) changed.push(row.job_id);
+      }
+      return changed;
+    });
+  }
+
+  async listJobsByStatus(query: { statuses: JobStatus[]; queueArn?: string; plainOnly?: boolean; after?: string; limit: number }): Promise<Slice<Job>> {
+    const where = [`j.status IN (${query.statuses.map(() => '?').join(',')})`];
+    const params: unknown[] = [...query.statuses];
+    if (query.queueArn !== undefined) {
+      where.push('j.queue_arn = ?');
+      params.push(query.queueArn);
+    }
+    if (query.plainOnly) where.push('j.parent_id IS NULL');
+    if (query.after !== undefined) {
+      where.push('j.seq > ?');
+      params.push(Number(query.after));
+    }
+    params.push(query.limit + 1);
+    const rows = this.db
+      .prepare(
+        `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
+         WHERE ${where.join(' AND ')} ORDER BY j.seq LIMIT ?`,
+      )
+      .all(...params) as JobRow[];
+    const specCache = new Map<string, string>();
+    return sliceOf(rows, query.limit, (r) => jobFromRow(r, specCache), (r) => String(r.seq));
+  }
+
+  async listRunnable(query: { queueArn: string; shareIdentifier?: string; limit: number }): Promise<RunnableJob[]> {
+    const byShare = query.shareIdentifier !== undefined;
+    const rows = this.db
+      .prepare(
+        `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
+         WHERE j.queue_arn = ? AND j.status = 'RUNNABLE' ${byShare ? 'AND j.share_identifier = ?' : ''}
+         ORDER BY ${byShare ? 'j.scheduling_priority DESC, ' : ''}j.created_at, j.seq LIMIT ?`,
+      )
+      .all(...(byShare ? [query.queueArn, query.shareIdentifier, query.limit] : [query.queueArn, query.limit])) as JobRow[];
+    const specCache = new Map<string, string>();
+    return rows.map((r) => ({ job: jobFromRow(r, specCache), vcpus: r.vcpus, statusChangedAt: r.status_changed_at ?? r.created_at }));
+  }
+
+  async listRunnableShares(queueArn: string): Promise<string[]> {
+    const rows = this.db
+      .prepare("SELECT DISTINCT share_identifier AS s FROM jobs WHERE queue_arn = ? AND status = 'RUNNABLE' AND share_identifier IS NOT NULL")
+      .all(queueArn) as { s: string }[];
+    return rows.map((r) => r.s);
+  }
+
+  async countRunnableAhead(queueArn: string, jobId: string): Promise<number> {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM jobs j, (SELECT created_at, seq FROM jobs WHERE job_id = ?) me
+         WHERE j.queue_arn = ? AND j.status = 'RUNNABLE' AND (j.created_at, j.seq) < (me.created_at, me.seq)`,
+      )
+      .get(jobId, queueArn) as { n: number };
+    return row.n;
+  }
+
+  async vcpusInUse(): Promise<Map<string, number>> {
+    const rows = this.db
+      .prepare(
+        `SELECT compute_environment_arn AS ce, SUM(vcpus) AS v FROM jobs
+         WHERE status IN ('STARTING', 'RUNNING') AND compute_environment_arn IS NOT NULL GROUP BY compute_environment_arn`,
+      )
+      .all() as { ce: string; v: number }[];
+    return new Map(rows.map((r) => [r.ce, r.v]));
+  }
+
+  async vcpusInUseByShare(queueArn: string): Promise<Map<string, number>> {
+    const rows = this.db
+      .prepare(
+        `SELECT share_identifier AS s, SUM(vcpus) AS v FROM jobs
+         WHERE status IN ('STARTING', 'RUNNING') AND queue_arn = ? AND share_identifier IS NOT NULL GROUP BY share_identifier`,
+      )
+      .all(queueArn) as { s: string; v: number }[];
+    return new Map(rows.map((r) => [r.s, r.v]));
+  }
+
+  async shareUsageSince(queueArn: string, since: number, now: number): Promise<Map<string, number>> {
+    // vCPU-seconds of the part of each attempt inside [since, now]; running attempts count up to now.
+    const rows = this.db
+      .prepare(
+        `SELECT j.share_identifier AS s,
+                SUM(j.vcpus * (MIN(COALESCE(json_extract(a.value, '$.stoppedAt'), ?), ?) - MAX(json_extract(a.value, '$.startedAt'), ?)) / 1000.0) AS u
+         FROM jobs j, json_each(j.attempts) a
+         WHERE j.queue_arn = ? AND j.share_identifier IS NOT NULL
+           AND json_extract(a.value, '$.startedAt') IS NOT NULL
+           AND COALESCE(json_extract(a.value, '$.stoppedAt'), ?) > ?
+           AND j.status IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'RUNNABLE', 'STARTING')
+           AND (j.stopped_at IS NULL OR j.stopped_at > ?)
+         GROUP BY j.share_identifier`,
+      )
+      .all(now, now, since, queueArn, now, since, since) as { s: string; u: number }[];
+    return new Map(rows.map((r) => [r.s, Math.max(0, r.u)]));
+  }
+
+  async listArrayChildren(parentJobId: string): Promise<ArrayChildState[]> {
+    const rows = this.db
+      .prepare('SELECT array_index AS i, status FROM jobs WHERE parent_id = ? ORDER BY array_index')
+      .all(parentJobId) as { i: number; status: JobStatus }[];
+    return rows.map((r) => ({ index: r.i, status: r.status }));
   }
 
   setJobTags(jobId: string, tags: Tags): Promise<void> {
@@ -377,6 +479,29 @@ function definitionFilter(value: string): { clause: string; values: string[] } {
   if (prefix) return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`%:job-definition/${escaped}%`] };
   if (text.includes(':')) return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`%:job-definition/${escaped}`] };
   return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`%:job-definition/${escaped}:%`] };
+}
+
+/** The SET clause of a job change; a status change also stamps status_changed_at. */
+function jobChangeSql(change: JobChange, now: number): { sql: string; values: unknown[] } {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  const column = (name: string, value: unknown) => {
+    sets.push(`${name} = ?`);
+    values.push(value);
+  };
+  if (change.status !== undefined) {
+    column('status', change.status);
+    column('status_changed_at', now);
+  }
+  if ('statusReason' in change) column('status_reason', change.statusReason ?? null);
+  if ('startedAt' in change) column('started_at', change.startedAt ?? null);
+  if ('stoppedAt' in change) column('stopped_at', change.stoppedAt ?? null);
+  if (change.attempts !== undefined) column('attempts', JSON.stringify(change.attempts));
+  if (change.isCancelled !== undefined) column('is_cancelled', change.isCancelled ? 1 : 0);
+  if (change.isTerminated !== undefined) column('is_terminated', change.isTerminated ? 1 : 0);
+  if (change.tags !== undefined) column('tags', JSON.stringify(change.tags));
+  if (change.computeEnvironmentArn !== undefined) column('compute_environment_arn', change.computeEnvironmentArn);
+  return { sql: sets.join(', '), values };
 }
 
 function isConstraint(error: unknown): boolean {

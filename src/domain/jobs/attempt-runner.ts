@@ -1,0 +1,218 @@
+import { ContainerStartError, type Executor, type LogLine } from '../executor.js';
+import type { DomainLogger } from '../logger.js';
+import type { Clock, JobChange, Store } from '../ports.js';
+import { buildContainerSpec, logDestination } from './container-spec.js';
+import type { Attempt, Job } from './job.js';
+import { type AttemptOutcome, shouldRetry } from './retries.js';
+
+/** Where container output goes: CloudWatch Logs groups and streams. */
+export interface JobLogSink {
+  appendJobOutput(logGroupName: string, logStreamName: string, events: { timestamp: number; message: string }[]): Promise<void>;
+}
+
+export interface AttemptRunnerOptions {
+  /** Seconds between SIGTERM and SIGKILL when a job is terminated or times out (AWS: 30). */
+  stopGraceSeconds: number;
+  /** Prefix of container names, unique per Barge installation. */
+  containerNamePrefix: string;
+}
+
+/** Reasons AWS Batch writes (reference §6). */
+export const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
+export const TASK_FAILED_TO_START = 'Task failed to start';
+export const TIMEOUT_REASON = 'Job attempt duration exceeded timeout';
+export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
+
+const CURSOR_SAVE_INTERVAL_MS = 1000;
+
+interface ActiveAttempt {
+  containerId?: string;
+  timer?: NodeJS.Timeout;
+  timedOut: boolean;
+}
+
+/**
+ * Runs one attempt of a placed job from STARTING to its end: starts the container, records
+ * RUNNING, streams its output to the log sink, enforces the timeout, and records the result —
+ * success, a retry (back to RUNNABLE) or failure — before the container is removed. Every
+ * step is written to the store before the next begins, so after a crash `resume` can pick up
+ * the attempt where it was and never start it twice.
+ */
+export class AttemptRunner {
+  private readonly active = new Map<string, ActiveAttempt>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly executor: Executor,
+    private readonly sink: JobLogSink,
+    private readonly clock: Clock,
+    private readonly log: DomainLogger,
+    private readonly options: AttemptRunnerOptions,
+    private readonly onSettled: () => void,
+  ) {}
+
+  /** Attempts this process is currently driving. */
+  get running(): number {
+    return this.active.size;
+  }
+
+  /** Starts (or, after a restart, re-starts by name) the latest attempt of a STARTING job. */
+  launch(job: Job, queueName: string, computeEnvironmentName: string): void {
+    if (this.active.has(job.jobId)) return;
+    this.active.set(job.jobId, { timedOut: false });
+    void this.start(job, queueName, computeEnvironmentName).catch((error: unknown) => this.crashed(job, error));
+  }
+
+  /** Follows a RUNNING attempt whose container already exists (after a restart of Barge). */
+  resume(job: Job, containerId: string, cursor: string | undefined): void {
+    if (this.active.has(job.jobId)) return;
+    this.active.set(job.jobId, { timedOut: false, containerId });
+    void this.follow(job, containerId, cursor).catch((error: unknown) => this.crashed(job, error));
+  }
+
+  /** Ends a RUNNING attempt whose container is gone (after a restart); it retries per its strategy. */
+  lost(job: Job, statusReason: string): void {
+    if (this.active.has(job.jobId)) return;
+    this.active.set(job.jobId, { timedOut: false });
+    void this.finish(job, { statusReason, neverRetry: false }).catch((error: unknown) => this.crashed(job, error));
+  }
+
+  /** Stops the container of a STARTING or RUNNING job (TerminateJob); the attempt then ends FAILED. */
+  async stop(jobId: string): Promise<void> {
+    const containerId = this.active.get(jobId)?.containerId;
+    if (containerId) await this.executor.stop(containerId, this.options.stopGraceSeconds);
+  }
+
+  private async start(job: Job, queueName: string, computeEnvironmentName: string): Promise<void> {
+    const attempt = latest(job);
+    const log = this.log.child({ jobId: job.jobId, attempt: attempt.number });
+    const spec = buildContainerSpec(job, { attempt: attempt.number, queueName, computeEnvironmentName }, this.options.containerNamePrefix);
+    let started: { containerId: string; startedAt: number };
+    try {
+      started = await this.executor.start(spec);
+    } catch (error) {
+      const reason = error instanceof ContainerStartError ? error.reason : `CannotStartContainerError: ${(error as Error).message}`.slice(0, 255);
+      log.warn({ err: error }, 'container did not start');
+      await this.finish(job, { statusReason: TASK_FAILED_TO_START, reason, neverRetry: false });
+      return;
+    }
+    const active = this.active.get(job.jobId)!;
+    active.containerId = started.containerId;
+    const dest = logDestination(job, taskIdOf(attempt));
+    const attempts = replaceLatest(job, { ...attempt, startedAt: started.startedAt, container: { ...attempt.container, logStreamName: dest.stream } });
+    const moved = await this.store.transitionJobs([
+      { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNING', startedAt: started.startedAt, attempts } },
+    ]);
+    if (moved.length === 0) {
+      // Terminated or otherwise moved on while the container was starting.
+      await this.executor.stop(started.containerId, this.options.stopGraceSeconds);
+    } else {
+      log.info({ from: 'STARTING', to: 'RUNNING', containerId: started.containerId }, 'job status changed');
+    }
+    const fresh = (await this.store.getJobs([job.jobId]))[0] ?? job;
+    if (fresh.isTerminated) await this.executor.stop(started.containerId, this.options.stopGraceSeconds);
+    await this.follow({ ...fresh, attempts }, started.containerId, undefined);
+  }
+
+  private async follow(job: Job, containerId: string, cursor: string | undefined): Promise<void> {
+    const attempt = latest(job);
+    const active = this.active.get(job.jobId)!;
+    const timeoutSeconds = job.spec.timeout?.attemptDurationSeconds;
+    if (timeoutSeconds !== undefined) {
+      const deadline = (attempt.startedAt ?? this.clock.now()) + timeoutSeconds * 1000;
+      active.timer = setTimeout(() => {
+        active.timedOut = true;
+        void this.executor.stop(containerId, this.options.stopGraceSeconds).catch(() => undefined);
+      }, Math.max(0, deadline - this.clock.now()));
+    }
+    const dest = logDestination(job, taskIdOf(attempt));
+    let savedAt = this.clock.now();
+    const onLines = async (lines: LogLine[]) => {
+      await this.sink.appendJobOutput(dest.group, dest.stream, lines.map((l) => ({ timestamp: l.timestamp, message: l.message })));
+      const last = lines[lines.length - 1];
+      // The resume point is saved at most once a second: after a crash of Barge up to a
+      // second of output may be stored twice, and none is lost.
+      if (last && this.clock.now() - savedAt >= CURSOR_SAVE_INTERVAL_MS) {
+        savedAt = this.clock.now();
+        await this.store.updateJobs([job.jobId], ['RUNNING'], { attempts: replaceLatest(job, { ...attempt, logCursor: last.cursor }) });
+      }
+    };
+    let exit;
+    try {
+      exit = await this.executor.follow(containerId, cursor, onLines);
+    } catch (error) {
+      clearTimeout(active.timer);
+      this.log.warn({ jobId: job.jobId, err: error }, 'lost the container of a running attempt');
+      await this.finish(job, {
+        statusReason: `Container of attempt ${attempt.number} was lost: ${(error as Error).message}`.slice(0, 255),
+        neverRetry: false,
+      });
+      return;
+    }
+    clearTimeout(active.timer);
+    const fresh = (await this.store.getJobs([job.jobId]))[0] ?? job;
+    const reason = exit.oomKilled ? OOM_REASON : undefined;
+    if (fresh.isTerminated) {
+      await this.finish(fresh, { exitCode: exit.exitCode, statusReason: fresh.statusReason ?? 'Terminated', neverRetry: true, ...(reason ? { reason } : {}) }, exit.finishedAt);
+    } else if (active.timedOut) {
+      await this.finish(fresh, { exitCode: exit.exitCode, statusReason: TIMEOUT_REASON, neverRetry: true, ...(reason ? { reason } : {}) }, exit.finishedAt);
+    } else {
+      await this.finish(fresh, { exitCode: exit.exitCode, statusReason: ESSENTIAL_CONTAINER_EXITED, neverRetry: false, ...(reason ? { reason } : {}) }, exit.finishedAt);
+    }
+    await this.executor.remove(containerId).catch((error: unknown) => this.log.warn({ err: error, containerId }, 'could not remove container'));
+  }
+
+  /** Records the end of the latest attempt and what the job does next. */
+  private async finish(job: Job, outcome: AttemptOutcome, stoppedAt = this.clock.now()): Promise<void> {
+    const attempt = latest(job);
+    const ended: Attempt = {
+      ...attempt,
+      stoppedAt,
+      statusReason: outcome.statusReason,
+      container: {
+        ...attempt.container,
+        ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+        ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+      },
+    };
+    const attempts = replaceLatest(job, ended);
+    let change: JobChange;
+    if (outcome.exitCode === 0 && !outcome.neverRetry) {
+      change = { status: 'SUCCEEDED', statusReason: outcome.statusReason, stoppedAt, attempts };
+    } else if (shouldRetry(job.spec.retryStrategy, attempts.length, outcome)) {
+      change = { status: 'RUNNABLE', statusReason: undefined, attempts, computeEnvironmentArn: null };
+    } else {
+      change = { status: 'FAILED', statusReason: outcome.statusReason, stoppedAt, attempts };
+    }
+    const moved = await this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING', 'RUNNING'], change }]);
+    if (moved.length > 0) {
+      this.log.info({ jobId: job.jobId, attempt: attempt.number, from: job.status, to: change.status, exitCode: outcome.exitCode, reason: outcome.statusReason }, 'job status changed');
+    }
+    this.active.delete(job.jobId);
+    this.onSettled();
+  }
+
+  private crashed(job: Job, error: unknown): void {
+    this.log.error({ jobId: job.jobId, err: error }, 'attempt runner failed');
+    const active = this.active.get(job.jobId);
+    if (active?.timer) clearTimeout(active.timer);
+    this.active.delete(job.jobId);
+    this.onSettled();
+  }
+}
+
+function latest(job: Job): Attempt {
+  const attempt = job.attempts[job.attempts.length - 1];
+  if (!attempt) throw new Error(`Job ${job.jobId} has no attempt to run`);
+  return attempt;
+}
+
+function replaceLatest(job: Job, attempt: Attempt): Attempt[] {
+  return [...job.attempts.slice(0, -1), attempt];
+}
+
+/** The 32-hex task id is the last segment of the attempt's task ARN (reference §4). */
+export function taskIdOf(attempt: Attempt): string {
+  const arn = attempt.container.taskArn ?? '';
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}

@@ -1,0 +1,134 @@
+import type { Clock, JobTransition, Store } from '../ports.js';
+import type { DomainLogger } from '../logger.js';
+import { type ArrayChildState } from '../ports.js';
+import { isTerminal, type Job, type JobStatus } from './job.js';
+
+export const DEPENDENT_JOB_FAILED = 'Dependent Job failed';
+const BATCH = 1000;
+
+type DependencyState = 'met' | 'waiting' | 'failed';
+
+/**
+ * Moves jobs that wait on nothing but other jobs (reference §6–§7): SUBMITTED jobs are
+ * evaluated, PENDING jobs become RUNNABLE when every dependency SUCCEEDED and FAILED when one
+ * failed (transitively, one level per pass), array children are released as their parent's
+ * dependencies and SEQUENTIAL / N_TO_N rules allow, and array parents end when their children do.
+ * Returns how many jobs changed, so the caller knows whether to look again.
+ */
+export class DependencyProgress {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: DomainLogger,
+  ) {}
+
+  async run(): Promise<number> {
+    return (await this.promoteSubmitted()) + (await this.resolvePending());
+  }
+
+  private async promoteSubmitted(): Promise<number> {
+    let changed = 0;
+    for (;;) {
+      const slice = await this.store.listJobsByStatus({ statuses: ['SUBMITTED'], plainOnly: true, limit: BATCH });
+      if (slice.items.length === 0) return changed;
+      const transitions: JobTransition[] = slice.items.map((job) => {
+        const waits = job.spec.arraySize !== undefined || job.spec.dependsOn.some((d) => d.jobId !== undefined);
+        return { jobId: job.jobId, from: ['SUBMITTED'], change: { status: waits ? 'PENDING' : 'RUNNABLE' } };
+      });
+      changed += await this.apply(transitions);
+      if (slice.cursor === undefined) return changed;
+    }
+  }
+
+  private async resolvePending(): Promise<number> {
+    let changed = 0;
+    let after: string | undefined;
+    do {
+      const slice = await this.store.listJobsByStatus({ statuses: ['PENDING'], plainOnly: true, limit: BATCH, ...(after ? { after } : {}) });
+      for (const job of slice.items) changed += await this.resolve(job);
+      after = slice.cursor;
+    } while (after !== undefined);
+    return changed;
+  }
+
+  private async resolve(job: Job): Promise<number> {
+    const state = await this.dependencyState(job);
+    const now = this.clock.now();
+    const failed = { status: 'FAILED' as const, statusReason: DEPENDENT_JOB_FAILED, stoppedAt: now };
+    if (job.spec.arraySize === undefined) {
+      if (state === 'waiting') return 0;
+      return this.apply([{ jobId: job.jobId, from: ['PENDING'], change: state === 'met' ? { status: 'RUNNABLE' } : failed }]);
+    }
+    const children = await this.store.listArrayChildren(job.jobId);
+    if (state === 'failed') {
+      const open = children.filter((c) => !isTerminal(c.status)).map((c) => childId(job, c));
+      const moved = open.length > 0 ? await this.store.updateJobs(open, ['PENDING', 'RUNNABLE'], failed) : [];
+      return moved.length + (await this.apply([{ jobId: job.jobId, from: ['PENDING'], change: failed }]));
+    }
+    if (state === 'waiting') return 0;
+    if (children.every((c) => isTerminal(c.status))) {
+      const ok = children.every((c) => c.status === 'SUCCEEDED');
+      return this.apply([
+        {
+          jobId: job.jobId,
+          from: ['PENDING'],
+          change: ok ? { status: 'SUCCEEDED', stoppedAt: now } : { status: 'FAILED', statusReason: 'Array Child Job failed', stoppedAt: now },
+        },
+      ]);
+    }
+    return this.releaseChildren(job, children, now);
+  }
+
+  /** Which PENDING children may run now, and which can never run. */
+  private async releaseChildren(job: Job, children: ArrayChildState[], now: number): Promise<number> {
+    const release: string[] = [];
+    const fail: string[] = [];
+    const sequential = job.spec.dependsOn.some((d) => d.type === 'SEQUENTIAL');
+    const nToN = job.spec.dependsOn.find((d) => d.type === 'N_TO_N' && d.jobId !== undefined);
+    const upstream = nToN ? new Map((await this.store.listArrayChildren(nToN.jobId!)).map((c) => [c.index, c.status])) : undefined;
+    let previous: JobStatus = 'SUCCEEDED';
+    for (const child of children) {
+      const gate: JobStatus = sequential ? previous : 'SUCCEEDED';
+      const upstreamStatus: JobStatus = upstream ? (upstream.get(child.index) ?? 'FAILED') : 'SUCCEEDED';
+      if (child.status === 'PENDING') {
+        if (gate === 'FAILED' || upstreamStatus === 'FAILED') fail.push(childId(job, child));
+        else if (gate === 'SUCCEEDED' && upstreamStatus === 'SUCCEEDED') release.push(childId(job, child));
+      }
+      // A failed child fails every later child of a SEQUENTIAL array.
+      previous = previous === 'FAILED' || child.status === 'FAILED' || fail.includes(childId(job, child)) ? 'FAILED' : child.status;
+    }
+    let changed = 0;
+    if (release.length > 0) changed += (await this.store.updateJobs(release, ['PENDING'], { status: 'RUNNABLE' })).length;
+    if (fail.length > 0) {
+      changed += (await this.store.updateJobs(fail, ['PENDING'], { status: 'FAILED', statusReason: DEPENDENT_JOB_FAILED, stoppedAt: now })).length;
+    }
+    return changed;
+  }
+
+  /**
+   * Plain dependencies (N_TO_N and SEQUENTIAL are handled per child): met when every one
+   * SUCCEEDED, failed as soon as one FAILED. A dependency on an array parent waits for the
+   * whole array; one still retrying is not FAILED yet, so its dependants keep waiting.
+   */
+  private async dependencyState(job: Job): Promise<DependencyState> {
+    const ids = job.spec.dependsOn.filter((d) => d.jobId !== undefined && d.type !== 'N_TO_N').map((d) => d.jobId!);
+    if (ids.length === 0) return 'met';
+    const deps = await this.store.getJobs(ids);
+    if (deps.length < ids.length) return 'failed';
+    if (deps.some((d) => d.status === 'FAILED')) return 'failed';
+    return deps.every((d) => d.status === 'SUCCEEDED') ? 'met' : 'waiting';
+  }
+
+  private async apply(transitions: JobTransition[]): Promise<number> {
+    if (transitions.length === 0) return 0;
+    const changed = await this.store.transitionJobs(transitions);
+    for (const t of transitions) {
+      if (changed.includes(t.jobId)) this.log.info({ jobId: t.jobId, from: t.from[0], to: t.change.status }, 'job status changed');
+    }
+    return changed.length;
+  }
+}
+
+function childId(parent: Job, child: ArrayChildState): string {
+  return `${parent.jobId}:${child.index}`;
+}

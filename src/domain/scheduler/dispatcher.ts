@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import type { Arns } from '../arn.js';
+import type { AttemptRunner } from '../jobs/attempt-runner.js';
+import type { Attempt } from '../jobs/job.js';
+import type { DomainLogger } from '../logger.js';
+import type { Clock, JobTransition, RunnableJob, Store } from '../ports.js';
+import type { ComputeEnvironment } from '../resources/compute-environment.js';
+import type { JobQueue } from '../resources/job-queue.js';
+import { desiredVcpus, type EnvironmentCapacity, environmentCapacity } from './capacity.js';
+import { type DispatchPlan, planDispatch, type QueueInput } from './dispatch-plan.js';
+import { decayWindowSeconds, weightOf } from './fair-share.js';
+import { timeLimitCancellations } from './time-limits.js';
+import type { QueueSnapshot, WaitBoard } from './wait-board.js';
+import type { SerialQueue } from '../serial.js';
+
+/** How many RUNNABLE jobs of each queue (or share) one pass looks at. */
+const HEAD_SIZE = 500;
+
+/**
+ * One dispatch pass: loads queues, environments, usage and the head of every queue, asks
+ * planDispatch what to start, moves those jobs RUNNABLE → STARTING in one transaction with
+ * their new attempt, hands them to the attempt runner, and publishes why the rest wait.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly store: Store,
+    private readonly arns: Arns,
+    private readonly clock: Clock,
+    private readonly runner: AttemptRunner,
+    private readonly board: WaitBoard,
+    private readonly serial: SerialQueue,
+    private readonly log: DomainLogger,
+  ) {}
+
+  /** Returns how many jobs it started. */
+  async pass(): Promise<number> {
+    const queues = await this.all('job-queue');
+    const envsByArn = new Map<string, ComputeEnvironment>((await this.all('compute-environment')).map((ce) => [ce.arn, ce]));
+    const inUse = await this.store.vcpusInUse();
+    const capacity = new Map<string, EnvironmentCapacity>();
+    for (const ce of envsByArn.values()) capacity.set(ce.arn, environmentCapacity(ce, inUse.get(ce.arn) ?? 0));
+
+    const ordered = [...queues].sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt);
+    const inputs: QueueInput[] = [];
+    for (const queue of ordered) {
+      const envs = queue.computeEnvironmentOrder.flatMap((o) => capacity.get(o.computeEnvironment) ?? []);
+      inputs.push(await this.queueInput(queue, envs));
+    }
+    const plan = planDispatch(inputs);
+    const started = await this.apply(plan, envsByArn);
+    await this.applyTimeLimits(plan, inputs);
+    this.publish(plan, ordered, inputs);
+    await this.updateDesired(envsByArn, capacity, inputs);
+    return started;
+  }
+
+  private async queueInput(queue: JobQueue, envs: EnvironmentCapacity[]): Promise<QueueInput> {
+    if (!queue.schedulingPolicyArn) {
+      return { queue, envs, fifo: await this.store.listRunnable({ queueArn: queue.arn, limit: HEAD_SIZE }) };
+    }
+    const policyName = this.arns.nameOf('scheduling-policy', queue.schedulingPolicyArn);
+    const policy = policyName ? (await this.store.getResource('scheduling-policy', policyName))?.fairsharePolicy : undefined;
+    const now = this.clock.now();
+    const window = decayWindowSeconds(policy);
+    const running = await this.store.vcpusInUseByShare(queue.arn);
+    const recent = await this.store.shareUsageSince(queue.arn, now - window * 1000, now);
+    const shares = [];
+    for (const shareIdentifier of await this.store.listRunnableShares(queue.arn)) {
+      shares.push({
+        state: { shareIdentifier, runningVcpus: running.get(shareIdentifier) ?? 0, recentVcpuSeconds: recent.get(shareIdentifier) ?? 0, weight: weightOf(policy, shareIdentifier) },
+        jobs: await this.store.listRunnable({ queueArn: queue.arn, shareIdentifier, limit: HEAD_SIZE }),
+      });
+    }
+    return { queue, envs, fairShare: { policy, shares } };
+  }
+
+  private async apply(plan: DispatchPlan, envsByArn: Map<string, ComputeEnvironment>): Promise<number> {
+    if (plan.placements.length === 0) return 0;
+    const transitions: JobTransition[] = [];
+    const launches: { job: RunnableJob['job']; queue: JobQueue; ce: ComputeEnvironment }[] = [];
+    for (const p of plan.placements) {
+      const ce = envsByArn.get(p.env.arn)!;
+      const taskId = randomBytes(16).toString('hex');
+      const attempt: Attempt = {
+        number: p.job.job.attempts.length + 1,
+        computeEnvironmentArn: ce.arn,
+        container: { taskArn: this.arns.ecsTask(`${ce.name}_Batch`, taskId) },
+      };
+      const attempts = [...p.job.job.attempts, attempt];
+      transitions.push({ jobId: p.job.job.jobId, from: ['RUNNABLE'], change: { status: 'STARTING', attempts, computeEnvironmentArn: ce.arn } });
+      launches.push({ job: { ...p.job.job, status: 'STARTING', attempts }, queue: p.queue, ce });
+    }
+    const moved = new Set(await this.store.transitionJobs(transitions));
+    for (const l of launches) {
+      if (!moved.has(l.job.jobId)) continue;
+      this.log.info({ jobId: l.job.jobId, from: 'RUNNABLE', to: 'STARTING', computeEnvironment: l.ce.name }, 'job status changed');
+      this.runner.launch(l.job, l.queue.name, l.ce.name);
+    }
+    return moved.size;
+  }
+
+  private async applyTimeLimits(plan: DispatchPlan, inputs: QueueInput[]): Promise<void> {
+    const now = this.clock.now();
+    for (const input of inputs) {
+      const candidates = input.fifo ?? input.fairShare?.shares.flatMap((s) => s.jobs) ?? [];
+      for (const c of timeLimitCancellations(input.queue, candidates, plan.reasons, now)) {
+        const moved = await this.store.updateJobs([c.jobId], ['RUNNABLE'], { status: 'FAILED', statusReason: c.statusReason, isCancelled: true, stoppedAt: now });
+        if (moved.length > 0) this.log.info({ jobId: c.jobId, from: 'RUNNABLE', to: 'FAILED', reason: c.statusReason }, 'job status changed');
+      }
+    }
+  }
+
+  private publish(plan: DispatchPlan, queues: JobQueue[], inputs: QueueInput[]): void {
+    const snapshots = new Map<string, QueueSnapshot>();
+    for (const [i, queue] of queues.entries()) {
+      const outcome = plan.queues.get(queue.arn) ?? { state: 'flowing' as const };
+      snapshots.set(queue.arn, { name: queue.name, outcome, envs: inputs[i]!.envs.map((e) => ({ ...e })) });
+    }
+    this.board.publish(plan.reasons, snapshots, this.clock.now());
+  }
+
+  /** desiredvCpus follows demand between minvCpus and maxvCpus, as on AWS. */
+  private async updateDesired(envsByArn: Map<string, ComputeEnvironment>, capacity: Map<string, EnvironmentCapacity>, inputs: QueueInput[]) {
+    const waiting = new Map<string, number>();
+    for (const input of inputs) {
+      const first = input.envs.find((e) => e.accepting);
+      if (!first || input.queue.state !== 'ENABLED') continue;
+      const jobs = input.fifo ?? input.fairShare?.shares.flatMap((s) => s.jobs) ?? [];
+      const demand = jobs.reduce((sum, j) => sum + (j.vcpus <= first.maxVcpus ? j.vcpus : 0), 0);
+      waiting.set(first.arn, (waiting.get(first.arn) ?? 0) + demand);
+    }
+    for (const ce of envsByArn.values()) {
+      const cr = ce.computeResources;
+      if (!cr || cr.desiredvCpus === undefined) continue;
+      const cap = capacity.get(ce.arn)!;
+      const wanted = ce.state === 'ENABLED'
+        ? desiredVcpus(cr.minvCpus ?? 0, cr.maxvCpus, cap.inUse, waiting.get(ce.arn) ?? 0)
+        : Math.max(cr.minvCpus ?? 0, Math.min(cr.desiredvCpus, Math.ceil(cap.inUse)));
+      if (wanted !== cr.desiredvCpus) {
+        // Through the control-plane queue, so a concurrent UpdateComputeEnvironment is not lost.
+        await this.serial.run(async () => {
+          const fresh = await this.store.getResource('compute-environment', ce.name);
+          if (!fresh?.computeResources) return;
+          const cr2 = fresh.computeResources;
+          const bounded = Math.min(cr2.maxvCpus, Math.max(cr2.minvCpus ?? 0, wanted));
+          await this.store.replaceResource('compute-environment', { ...fresh, computeResources: { ...cr2, desiredvCpus: bounded } });
+        });
+      }
+    }
+  }
+
+  private async all<K extends 'job-queue' | 'compute-environment'>(kind: K) {
+    const items = [];
+    let after: string | undefined;
+    do {
+      const slice = await this.store.listResources(kind, { limit: 100, ...(after ? { after } : {}) });
+      items.push(...slice.items);
+      after = slice.cursor;
+    } while (after !== undefined);
+    return items as (K extends 'job-queue' ? JobQueue : ComputeEnvironment)[];
+  }
+}

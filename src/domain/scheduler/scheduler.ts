@@ -1,0 +1,111 @@
+import type { Arns } from '../arn.js';
+import type { Executor } from '../executor.js';
+import type { AttemptRunner } from '../jobs/attempt-runner.js';
+import { containerName } from '../jobs/container-spec.js';
+import type { Job } from '../jobs/job.js';
+import type { DependencyProgress } from '../jobs/progress.js';
+import type { DomainLogger } from '../logger.js';
+import type { Store } from '../ports.js';
+import type { Dispatcher } from './dispatcher.js';
+
+/** How often the scheduler looks again when nothing wakes it (time limits, timeouts of waits). */
+const IDLE_PASS_MS = 1000;
+
+/**
+ * The scheduling loop. A pass resolves dependencies, then dispatches; anything that may free
+ * capacity or unblock a job (a submit, a finished attempt, a queue update) calls `wake()`, and
+ * an idle timer covers the rest. Passes never overlap: a wake during a pass runs one more.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly executor: Executor,
+    private readonly arns: Arns,
+    private readonly progress: DependencyProgress,
+    private readonly dispatcher: Dispatcher,
+    private readonly runner: AttemptRunner,
+    private readonly containerNamePrefix: string,
+    private readonly log: DomainLogger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.recover();
+    this.timer = setInterval(() => this.wake(), IDLE_PASS_MS);
+    this.timer.unref();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Runs passes until one changes nothing and no wake arrived meanwhile. */
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        const changed = (await this.progress.run()) + (await this.dispatcher.pass());
+        if (changed > 0) this.again = true;
+      } catch (error) {
+        this.log.error({ err: error }, 'scheduler pass failed');
+        return;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    } while (this.again && !this.stopped);
+  }
+
+  /**
+   * After a restart: every STARTING or RUNNING job is picked up again. Its container is found
+   * by its deterministic name; a STARTING attempt is started by name (never twice: an existing
+   * container is reused), a RUNNING one is followed from where its output was last stored,
+   * and one whose container vanished ends with a reason and retries per its strategy.
+   */
+  private async recover(): Promise<void> {
+    const containers = new Map((await this.executor.list()).map((c) => [c.name, c]));
+    const active: Job[] = [];
+    let after: string | undefined;
+    do {
+      const slice = await this.store.listJobsByStatus({ statuses: ['STARTING', 'RUNNING'], limit: 500, ...(after ? { after } : {}) });
+      active.push(...slice.items);
+      after = slice.cursor;
+    } while (after !== undefined);
+    const expected = new Set<string>();
+    for (const job of active) {
+      const attempt = job.attempts[job.attempts.length - 1];
+      if (!attempt) continue;
+      const name = containerName(this.containerNamePrefix, job.jobId, attempt.number);
+      expected.add(name);
+      const container = containers.get(name);
+      const queueName = this.arns.nameOf('job-queue', job.spec.jobQueueArn) ?? job.spec.jobQueueArn;
+      const ceName = this.arns.nameOf('compute-environment', attempt.computeEnvironmentArn ?? '') ?? '';
+      this.log.info({ jobId: job.jobId, attempt: attempt.number, status: job.status, container: container?.status ?? 'missing' }, 'recovering job');
+      if (job.status === 'STARTING') this.runner.launch(job, queueName, ceName);
+      else if (container) this.runner.resume(job, container.containerId, attempt.logCursor);
+      else this.runner.lost(job, `Container of attempt ${attempt.number} disappeared while Barge was not running`);
+    }
+    for (const [name, container] of containers) {
+      if (!expected.has(name)) {
+        this.log.info({ container: name }, 'removing container of a finished attempt');
+        await this.executor.remove(container.containerId);
+      }
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type BatchClient, ListJobsCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { batchClient } from '../helpers/clients.js';
+import { createEnvironment, createQueue, shellDefinition, uniqueName } from '../helpers/fixtures.js';
+import { logsClient, streamMessages } from '../helpers/logs-client.js';
+import { type BargeProcess, startBarge } from '../helpers/server.js';
+import { describeJob, waitFor, waitForEnd, waitForStatus } from '../helpers/wait.js';
+
+describe('jobs run as containers on the local Docker engine', () => {
+  let barge: BargeProcess;
+  let client: BatchClient;
+  let logs: CloudWatchLogsClient;
+  let queue: { name: string; arn: string };
+  let ceName: string;
+  let hostDir: string;
+  before(async () => {
+    barge = await startBarge({ args: ['--stop-grace-seconds', '2'] });
+    client = batchClient(barge.url);
+    logs = logsClient(barge.url);
+    const ce = await createEnvironment(client, { maxvCpus: 8 });
+    ceName = ce.name;
+    queue = await createQueue(client, ce.arn);
+    hostDir = mkdtempSync(join(tmpdir(), 'barge-out-'));
+  });
+  after(async () => {
+    client.destroy();
+    logs.destroy();
+    await barge.stop();
+    rmSync(hostDir, { recursive: true, force: true });
+  });
+
+  const submit = (definition: string, extra: Partial<SubmitJobCommandInput> = {}) =>
+    client.send(new SubmitJobCommand({ jobName: uniqueName('run'), jobQueue: queue.name, jobDefinition: definition, ...extra }));
+
+  test('a job goes SUBMITTED → … → SUCCEEDED and its output is in CloudWatch Logs', async () => {
+    const def = await shellDefinition(client, 'echo "hello Ref::who"; echo "to stderr" >&2; printf "no newline"', { parameters: { who: 'nobody' } });
+    const { jobId } = await submit(def.name, { parameters: { who: 'world' } });
+    const seen = new Set<string>();
+    const job = await waitFor('job to end', async () => {
+      const j = await describeJob(client, jobId!);
+      seen.add(j.status!);
+      return j.status === 'SUCCEEDED' || j.status === 'FAILED' ? j : undefined;
+    }, 60_000, 20);
+    assert.equal(job.status, 'SUCCEEDED', job.statusReason);
+    assert.equal(job.container?.exitCode, 0);
+    assert.equal(job.statusReason, 'Essential container in task exited');
+    assert.ok(job.startedAt && job.stoppedAt && job.stoppedAt >= job.startedAt);
+    assert.equal(job.attempts?.length, 1);
+    const stream = job.container?.logStreamName;
+    assert.match(stream ?? '', new RegExp(`^${def.name}/default/[0-9a-f]{32}$`));
+    assert.equal(job.attempts?.[0]?.container?.logStreamName, stream);
+    assert.match(job.container?.taskArn ?? '', /^arn:aws:ecs:us-east-1:123456789012:task\/.+\/[0-9a-f]{32}$/);
+    const messages = await waitFor('log lines', async () => {
+      const m = await streamMessages(logs, '/aws/batch/job', stream!);
+      return m.length >= 3 ? m : undefined;
+    });
+    assert.deepEqual(messages, ['hello world', 'to stderr', 'no newline']);
+    assert.ok(seen.has('SUCCEEDED'));
+  });
+
+  test('a failing command ends FAILED with its exit code and AWS reason', async () => {
+    const def = await shellDefinition(client, 'echo failing; exit 3');
+    const { jobId } = await submit(def.name);
+    const job = await waitForEnd(client, jobId!);
+    assert.equal(job.status, 'FAILED');
+    assert.equal(job.container?.exitCode, 3);
+    assert.equal(job.statusReason, 'Essential container in task exited');
+    assert.equal(job.attempts?.[0]?.statusReason, 'Essential container in task exited');
+    const listed = await client.send(new ListJobsCommand({ jobQueue: queue.name, jobStatus: 'FAILED' }));
+    const summary = listed.jobSummaryList?.find((j) => j.jobId === jobId);
+    assert.equal(summary?.container?.exitCode, 3);
+  });
+
+  test('containers get AWS_BATCH_* variables, definition environment and overrides', async () => {
+    const def = await shellDefinition(client, 'env | grep -E "^(AWS_BATCH|MY_)" | sort > /out/env-$AWS_BATCH_JOB_ID', {
+      hostDir,
+      environment: [{ name: 'MY_VAR', value: 'from-definition' }, { name: 'MY_OTHER', value: 'kept' }],
+    });
+    const { jobId } = await submit(def.name, { containerOverrides: { environment: [{ name: 'MY_VAR', value: 'overridden' }] } });
+    const job = await waitForEnd(client, jobId!);
+    assert.equal(job.status, 'SUCCEEDED', job.statusReason);
+    const env = readFileSync(join(hostDir, `env-${jobId}`), 'utf8').trim().split('\n');
+    assert.deepEqual(env, [
+      'AWS_BATCH_CE_NAME=' + ceName,
+      'AWS_BATCH_JOB_ATTEMPT=1',
+      `AWS_BATCH_JOB_ID=${jobId}`,
+      `AWS_BATCH_JQ_NAME=${queue.name}`,
+      'MY_OTHER=kept',
+      'MY_VAR=overridden',
+    ]);
+  });
+
+  test('a retry that succeeds on its second attempt records both attempts', async () => {
+    const def = await shellDefinition(client, 'echo "attempt $AWS_BATCH_JOB_ATTEMPT"; test "$AWS_BATCH_JOB_ATTEMPT" -ge 2', {
+      retryStrategy: { attempts: 3 },
+    });
+    const { jobId } = await submit(def.name);
+    const job = await waitForEnd(client, jobId!);
+    assert.equal(job.status, 'SUCCEEDED', job.statusReason);
+    assert.equal(job.attempts?.length, 2);
+    assert.equal(job.attempts?.[0]?.container?.exitCode, 1);
+    assert.equal(job.attempts?.[1]?.container?.exitCode, 0);
+    const streams = job.attempts!.map((a) => a.container!.logStreamName!);
+    assert.notEqual(streams[0], streams[1], 'each attempt has its own log stream');
+    assert.deepEqual(await streamMessages(logs, '/aws/batch/job', streams[0]!), ['attempt 1']);
+    assert.deepEqual(await streamMessages(logs, '/aws/batch/job', streams[1]!), ['attempt 2']);
+  });
+
+  test('evaluateOnExit EXIT stops retrying; unmatched exits retry', async () => {
+    const def = await shellDefinition(client, 'exit 7', {
+      retryStrategy: { attempts: 5, evaluateOnExit: [{ onExitCode: '7', action: 'EXIT' }, { onExitCode: '*', action: 'RETRY' }] },
+    });
+    const job = await waitForEnd(client, (await submit(def.name)).jobId!);
+    assert.equal(job.status, 'FAILED');
+    assert.equal(job.attempts?.length, 1);
+    const retried = await shellDefinition(client, 'exit 8', {
+      retryStrategy: { attempts: 2, evaluateOnExit: [{ onExitCode: '7', action: 'EXIT' }] },
+    });
+    const job2 = await waitForEnd(client, (await submit(retried.name)).jobId!);
+    assert.equal(job2.status, 'FAILED');
+    assert.equal(job2.attempts?.length, 2, 'no rule matched exit 8, so it was retried');
+  });
+
+  test('TerminateJob stops a running container and fails the job with the reason', async () => {
+    const def = await shellDefinition(client, 'echo started; sleep 300');
+    const { jobId } = await submit(def.name, { retryStrategy: { attempts: 3 } });
+    await waitForStatus(client, jobId!, ['RUNNING']);
+    await client.send(new TerminateJobCommand({ jobId: jobId!, reason: 'operator said stop' }));
+    const job = await waitForEnd(client, jobId!, 30_000);
+    assert.equal(job.status, 'FAILED');
+    assert.equal(job.statusReason, 'operator said stop');
+    assert.equal(job.isTerminated, true);
+    assert.equal(job.attempts?.length, 1, 'terminated jobs are not retried');
+  });
+
+  test('a missing image fails the attempt with CannotPullContainerError', async () => {
+    const def = await shellDefinition(client, 'true', { image: '127.0.0.1:1/missing:latest' });
+    const job = await waitForEnd(client, (await submit(def.name)).jobId!);
+    assert.equal(job.status, 'FAILED');
+    assert.equal(job.statusReason, 'Task failed to start');
+    assert.match(job.container?.reason ?? '', /^CannotPullContainerError: /);
+    assert.equal(job.container?.logStreamName, undefined, 'no stream for an attempt that never ran');
+  });
+
+  test('a job larger than any environment waits RUNNABLE with a reason that has the numbers', async () => {
+    const def = await shellDefinition(client, 'true', { vcpus: 72 });
+    const { jobId } = await submit(def.name);
+    const job = await waitFor('a wait reason', async () => {
+      const j = await describeJob(client, jobId!);
+      return j.status === 'RUNNABLE' && j.statusReason ? j : undefined;
+    });
+    assert.match(job.statusReason!, /^MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - the job needs 72 vCPUs but the largest compute environment of job queue .* allows 8/);
+    const small = await shellDefinition(client, 'true');
+    const after = await waitForEnd(client, (await submit(small.name)).jobId!);
+    assert.equal(after.status, 'SUCCEEDED', 'a job that can never fit does not block the queue');
+  });
+});
