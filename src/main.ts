@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, usage } from './config.js';
 import { Batch } from './domain/batch.js';
+import { Logs } from './domain/logs/logs.js';
 import { createLogger } from './log.js';
+import { DockerExecutor } from './executor/docker/docker-executor.js';
 import { createHttpServer } from './protocol/http.js';
+import { SqliteLogStore } from './store/sqlite/log-store.js';
 import { SqliteStore } from './store/sqlite/store.js';
 
 /** Wires config → logger → store → domain → HTTP. Nothing else constructs concrete classes. */
@@ -25,24 +28,42 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
+  const clock = { now: () => Date.now() };
   const store = new SqliteStore(join(config.dataDir, 'barge.db'));
+  const logStore = new SqliteLogStore(join(config.dataDir, 'logs.db'));
+  const logs = new Logs({ store: logStore, clock, region: config.region, accountId: config.accountId });
+  // Containers are labelled and named per data directory, so two Barge installations on one
+  // engine (or two test servers) never adopt each other's containers after a restart.
+  const instance = createHash('sha256').update(realpathSync(config.dataDir)).digest('hex').slice(0, 10);
+  const executor = new DockerExecutor({
+    socketPath: config.dockerSocket,
+    pullPolicy: config.pullPolicy,
+    networkMode: config.jobNetwork,
+    instanceLabel: instance,
+    logger: logger.child({ component: 'executor' }),
+  });
   const batch = new Batch({
     store,
-    clock: { now: () => Date.now() },
+    clock,
     ids: { uuid: () => randomUUID() },
     region: config.region,
     accountId: config.accountId,
+    logger: logger.child({ component: 'scheduler' }),
+    execution: { executor, logSink: logs, stopGraceSeconds: config.stopGraceSeconds, containerNamePrefix: `barge-${instance}` },
   });
   // SubmitJob payloads are limited to 30 KiB on AWS; allow more headroom for describe-heavy clients.
-  const app = createHttpServer({ logger, batch, bodyLimit: 1024 * 1024 });
+  const app = createHttpServer({ logger, batch, logs, bodyLimit: 1024 * 1024 });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Running containers keep running; the next start of Barge follows them to the end.
+    await batch.scheduler?.stop();
     await app.close();
     await store.close();
+    await logStore.close();
     logger.info('stopped');
     process.exit(0);
   };
@@ -50,6 +71,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   const address = await app.listen({ host: config.host, port: config.port });
+  if (!(await executor.ping())) {
+    logger.warn({ socket: config.dockerSocket }, 'the Docker engine does not answer; jobs wait until it does');
+  }
+  await batch.scheduler?.start();
   logger.info({ url: address, dataDir: config.dataDir, region: config.region, accountId: config.accountId }, 'Barge listening');
 }
 

@@ -8,6 +8,8 @@ export type ResourceKind =
   | 'job definition'
   | 'job'
   | 'scheduling policy'
+  | 'log group'
+  | 'log stream'
   | 'resource';
 
 export abstract class DomainError extends Error {

@@ -2,19 +2,24 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Batch } from '../domain/batch.js';
+import type { Logs } from '../domain/logs/logs.js';
 import { batchPlugin } from './batch/plugin.js';
+import { logsPlugin } from './logs/plugin.js';
 import { parseCredentialScope } from './sigv4.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The AWS operation name, once routing has found it. */
     operation?: string;
+    /** The AWS service that served the request, when it is not Batch ('logs'). */
+    service?: string;
   }
 }
 
 export interface HttpDeps {
   logger: Logger;
   batch: Batch;
+  logs: Logs;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
 }
@@ -42,7 +47,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     const scope = parseCredentialScope(request.headers.authorization);
     request.log.info(
       {
-        service: 'batch',
+        service: request.service ?? 'batch',
         operation: request.operation ?? 'unknown',
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
@@ -54,5 +59,6 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   app.register(batchPlugin(deps.batch));
+  app.register(logsPlugin(deps.logs));
   return app;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BatchClient, ListJobsCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { type CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { batchClient } from '../helpers/clients.js';
 import { createEnvironment, createQueue, shellDefinition, uniqueName } from '../helpers/fixtures.js';
 import { logsClient, streamMessages } from '../helpers/logs-client.js';
@@ -38,7 +38,7 @@ describe('jobs run as containers on the local Docker engine', () => {
     client.send(new SubmitJobCommand({ jobName: uniqueName('run'), jobQueue: queue.name, jobDefinition: definition, ...extra }));
 
   test('a job goes SUBMITTED → … → SUCCEEDED and its output is in CloudWatch Logs', async () => {
-    const def = await shellDefinition(client, 'echo "hello Ref::who"; echo "to stderr" >&2; printf "no newline"', { parameters: { who: 'nobody' } });
+    const def = await shellDefinition(client, 'echo "hello Ref::who"; sleep 0.1; echo "to stderr" >&2; sleep 0.1; printf "no newline"', { parameters: { who: 'nobody' } });
     const { jobId } = await submit(def.name, { parameters: { who: 'world' } });
     const seen = new Set<string>();
     const job = await waitFor('job to end', async () => {
@@ -145,6 +145,34 @@ describe('jobs run as containers on the local Docker engine', () => {
     assert.equal(job.statusReason, 'Task failed to start');
     assert.match(job.container?.reason ?? '', /^CannotPullContainerError: /);
     assert.equal(job.container?.logStreamName, undefined, 'no stream for an attempt that never ran');
+  });
+
+  test('a job printing a lot of output keeps the server memory bounded and every line is stored', async () => {
+    const lines = 500_000;
+    const def = await shellDefinition(client, `yes 0123456789012345678901234567890123456789012345678 | head -n ${lines}; echo last-line`, { memory: 256 });
+    const { jobId } = await submit(def.name);
+    let peakKb = 0;
+    const job = await waitFor('the chatty job to end', async () => {
+      const status = readFileSync(`/proc/${barge.process.pid}/status`, 'utf8');
+      peakKb = Math.max(peakKb, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      const j = await describeJob(client, jobId!);
+      return j.status === 'SUCCEEDED' || j.status === 'FAILED' ? j : undefined;
+    }, 180_000, 200);
+    assert.equal(job.status, 'SUCCEEDED', job.statusReason);
+    process.stdout.write(`# 25 MB of output: Barge peak RSS ${Math.round(peakKb / 1024)} MiB\n`);
+    assert.ok(peakKb < 300 * 1024, `Barge RSS peaked at ${peakKb} kB`);
+    let count = 0;
+    let lastMessage = '';
+    let token: string | undefined;
+    for (;;) {
+      const page = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/batch/job', logStreamName: job.container!.logStreamName!, startFromHead: true, ...(token ? { nextToken: token } : {}) }));
+      count += page.events?.length ?? 0;
+      if (page.events?.length) lastMessage = page.events[page.events.length - 1]!.message!;
+      if (page.nextForwardToken === token) break;
+      token = page.nextForwardToken;
+    }
+    assert.equal(count, lines + 1);
+    assert.equal(lastMessage, 'last-line');
   });
 
   test('a job larger than any environment waits RUNNABLE with a reason that has the numbers', async () => {

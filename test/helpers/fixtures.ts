@@ -69,9 +69,12 @@ export async function registerDefinition(client: BatchClient, overrides: { name?
   return { name, arn: out.jobDefinitionArn!, revision: out.revision! };
 }
 
-/** One environment, one queue and one definition, ready for SubmitJob. */
+/**
+ * One environment, one queue and one definition, ready for SubmitJob. The environment is
+ * DISABLED, so submitted jobs are evaluated but never start: they wait in RUNNABLE.
+ */
 export async function basicSetup(client: BatchClient) {
-  const ce = await createEnvironment(client);
+  const ce = await createEnvironment(client, { state: 'DISABLED' });
   const queue = await createQueue(client, ce.arn);
   const definition = await registerDefinition(client);
   return { ce, queue, definition };

@@ -21,6 +21,7 @@ export class Scheduler {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private recovered = false;
 
   constructor(
     private readonly store: Store,
@@ -34,7 +35,7 @@ export class Scheduler {
   ) {}
 
   async start(): Promise<void> {
-    await this.recover();
+    await this.tryRecover();
     this.timer = setInterval(() => this.wake(), IDLE_PASS_MS);
     this.timer.unref();
     this.wake();
@@ -61,6 +62,9 @@ export class Scheduler {
   private async loop(): Promise<void> {
     do {
       this.again = false;
+      // Nothing is dispatched until the jobs that were running before a restart are accounted
+      // for; otherwise an attempt could start twice.
+      if (!this.recovered && !(await this.tryRecover())) return;
       try {
         const changed = (await this.progress.run()) + (await this.dispatcher.pass());
         if (changed > 0) this.again = true;
@@ -70,6 +74,16 @@ export class Scheduler {
       }
       await new Promise((resolve) => setImmediate(resolve));
     } while (this.again && !this.stopped);
+  }
+
+  private async tryRecover(): Promise<boolean> {
+    try {
+      await this.recover();
+      this.recovered = true;
+    } catch (error) {
+      this.log.warn({ err: error }, 'cannot reach the executor to recover running jobs; will try again');
+    }
+    return this.recovered;
   }
 
   /**

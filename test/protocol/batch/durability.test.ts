@@ -53,7 +53,8 @@ describe('durability', () => {
         }
         const parent = await after.send(new DescribeJobsCommand({ jobs: [array.jobId!, `${array.jobId}:49`] }));
         assert.equal(parent.jobs?.length, 2);
-        assert.equal(parent.jobs?.[0]?.arrayProperties?.statusSummary?.['PENDING'], 50);
+        const summary = parent.jobs?.[0]?.arrayProperties?.statusSummary ?? {};
+        assert.equal(Object.values(summary).reduce((a, b) => a + b, 0), 50);
       } finally {
         after.destroy();
         await second.stop();

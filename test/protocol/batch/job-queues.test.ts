@@ -109,7 +109,8 @@ describe('job queues', () => {
   });
 
   test('a DISABLED queue refuses SubmitJob; deleting it fails its waiting jobs', async () => {
-    const q = await createQueue(client, ceArn);
+    const idle = await createEnvironment(client, { state: 'DISABLED' });
+    const q = await createQueue(client, idle.arn);
     const jd = await registerDefinition(client);
     const { jobId } = await client.send(new SubmitJobCommand({ jobName: 'before', jobQueue: q.name, jobDefinition: jd.name }));
     await client.send(new UpdateJobQueueCommand({ jobQueue: q.name, state: 'DISABLED' }));

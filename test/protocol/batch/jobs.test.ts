@@ -14,6 +14,7 @@ import {
 import { batchClient, rejection } from '../../helpers/clients.js';
 import { basicSetup, createQueue, registerDefinition, uniqueName } from '../../helpers/fixtures.js';
 import { type BargeProcess, startBarge } from '../../helpers/server.js';
+import { waitFor } from '../../helpers/wait.js';
 
 describe('jobs', () => {
   let barge: BargeProcess;
@@ -56,7 +57,7 @@ describe('jobs', () => {
     assert.equal(out.jobName, 'full-job');
     const job = await describeOne(out.jobId!);
     assert.ok(job);
-    assert.equal(job.status, 'SUBMITTED');
+    assert.ok(['SUBMITTED', 'RUNNABLE'].includes(job.status!), job.status);
     assert.equal(job.jobQueue, setup.queue.arn);
     assert.equal(job.jobDefinition, setup.definition.arn);
     assert.deepEqual(job.parameters, { word: 'bye' });
@@ -132,16 +133,23 @@ describe('jobs', () => {
 
   test('array jobs: children <parent>:<index>, listed by arrayJobId only, summarised on the parent', async () => {
     const parent = await submit({ arrayProperties: { size: 5 } });
-    const p = await describeOne(parent.jobId!);
-    assert.equal(p?.arrayProperties?.size, 5);
-    assert.deepEqual(p?.arrayProperties?.statusSummary, { SUBMITTED: 0, PENDING: 5, RUNNABLE: 0, STARTING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0 });
+    const first = await describeOne(parent.jobId!);
+    assert.equal(first?.arrayProperties?.size, 5);
+    assert.equal(Object.values(first?.arrayProperties?.statusSummary ?? {}).reduce((a, b) => a + b, 0), 5);
+    // Children start PENDING and are released to RUNNABLE (the environment is DISABLED, so they stay there).
+    const p = await waitFor('children to be RUNNABLE', async () => {
+      const d = await describeOne(parent.jobId!);
+      return d?.arrayProperties?.statusSummary?.['RUNNABLE'] === 5 ? d : undefined;
+    });
+    assert.equal(p.status, 'PENDING', 'an array parent stays PENDING while its children wait');
     const child = await describeOne(`${parent.jobId}:3`);
     assert.equal(child?.arrayProperties?.index, 3);
     assert.equal(child?.jobArn, `arn:aws:batch:us-east-1:123456789012:job/${parent.jobId}:3`);
-    assert.equal(child?.status, 'PENDING');
-    const children = await client.send(new ListJobsCommand({ arrayJobId: parent.jobId!, jobStatus: 'PENDING' }));
+    assert.equal(child?.status, 'RUNNABLE');
+    assert.match(child?.statusReason ?? '', /^ACTION_REQUIRED - no compute environment/);
+    const children = await client.send(new ListJobsCommand({ arrayJobId: parent.jobId!, jobStatus: 'RUNNABLE' }));
     assert.deepEqual(children.jobSummaryList?.map((j) => j.arrayProperties?.index), [0, 1, 2, 3, 4]);
-    const byQueue = await client.send(new ListJobsCommand({ jobQueue: setup.queue.name, jobStatus: 'PENDING' }));
+    const byQueue = await client.send(new ListJobsCommand({ jobQueue: setup.queue.name, jobStatus: 'RUNNABLE' }));
     assert.equal(byQueue.jobSummaryList?.some((j) => j.jobId?.includes(':')), false, 'queue listings hide children');
   });
 
@@ -164,10 +172,14 @@ describe('jobs', () => {
     }
     const running = await client.send(new ListJobsCommand({ jobQueue: q.name }));
     assert.deepEqual(running.jobSummaryList, [], 'no status and no filter lists only RUNNING jobs');
-    const submitted = await client.send(new ListJobsCommand({ jobQueue: q.arn, jobStatus: 'SUBMITTED' }));
-    assert.deepEqual(submitted.jobSummaryList?.map((j) => j.jobId), [...ids].reverse());
-    const s = submitted.jobSummaryList?.[0];
-    assert.equal(s?.status, 'SUBMITTED');
+    const runnable = await waitFor('jobs to be RUNNABLE', async () => {
+      const out = await client.send(new ListJobsCommand({ jobQueue: q.arn, jobStatus: 'RUNNABLE' }));
+      return out.jobSummaryList?.length === 3 ? out : undefined;
+    });
+    assert.deepEqual(runnable.jobSummaryList?.map((j) => j.jobId), [...ids].reverse());
+    const s = runnable.jobSummaryList?.[0];
+    assert.equal(s?.status, 'RUNNABLE');
+    assert.match(s?.statusReason ?? '', /DISABLED/);
     assert.equal(s?.jobDefinition, jd.arn);
     assert.equal(typeof s?.createdAt, 'number');
     const byName = await client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_NAME', values: ['ALPHA*'] }] }));
@@ -236,7 +248,10 @@ describe('jobs', () => {
     const job = await describeOne(out.jobId!);
     assert.equal(job?.shareIdentifier, 'teamA');
     assert.equal(job?.schedulingPriority, 9);
-    const listed = await client.send(new ListJobsCommand({ jobQueue: q.name, jobStatus: 'SUBMITTED', filters: [{ name: 'SHARE_IDENTIFIER', values: ['team*'] }] }));
+    const listed = await waitFor('the job to be RUNNABLE', async () => {
+      const l = await client.send(new ListJobsCommand({ jobQueue: q.name, jobStatus: 'RUNNABLE', filters: [{ name: 'SHARE_IDENTIFIER', values: ['team*'] }] }));
+      return l.jobSummaryList?.length ? l : undefined;
+    });
     assert.deepEqual(listed.jobSummaryList?.map((j) => j.jobId), [out.jobId]);
   });
 

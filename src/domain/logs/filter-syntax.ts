@@ -1,0 +1,76 @@
+/**
+ * Pieces shared by the filter pattern compilers (reference §4): quoted strings, values and the
+ * comparisons JSON and space-delimited patterns apply to a field.
+ */
+
+/** A parse failure in a filter pattern; compileFilterPattern turns it into InvalidInputError. */
+export class FilterSyntaxError extends Error {}
+
+export type ComparisonOp = '=' | '!=' | '<' | '>' | '<=' | '>=';
+
+export type FilterValue = { kind: 'string'; text: string } | { kind: 'number'; value: number };
+
+const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** Reads a double-quoted string starting at `text[start] === '"'`; returns it and the offset after it. */
+export function readQuoted(text: string, start: number): [string, number] {
+  let out = '';
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
+      out += text[i + 1];
+      i += 2;
+    } else if (c === '"') {
+      return [out, i + 1];
+    } else {
+      out += c;
+      i += 1;
+    }
+  }
+  throw new FilterSyntaxError(`unterminated quoted string at offset ${start}`);
+}
+
+/** An unquoted value is a number when it reads as one, a string otherwise (`UpdateTrail`, `4*`). */
+export function bareValue(text: string): FilterValue {
+  return NUMBER.test(text) ? { kind: 'number', value: Number(text) } : { kind: 'string', text };
+}
+
+/**
+ * Strings compare with `=` / `!=` and may use `*` as a wildcard over the whole field; numbers
+ * compare with all six operators. A field that is missing, an object, or not a number where a
+ * number is expected never matches, whatever the operator.
+ */
+export function compileComparison(op: ComparisonOp, value: FilterValue): (field: unknown) => boolean {
+  if (value.kind === 'string') {
+    if (op !== '=' && op !== '!=') throw new FilterSyntaxError(`operator ${op} needs a number, not "${value.text}"`);
+    const glob = new RegExp(`^${value.text.split('*').map(escapeRegex).join('.*')}$`, 's');
+    return (field) => {
+      if (typeof field !== 'string' && typeof field !== 'number' && typeof field !== 'boolean') return false;
+      return glob.test(String(field)) === (op === '=');
+    };
+  }
+  const expected = value.value;
+  return (field) => {
+    const actual = typeof field === 'number' ? field : typeof field === 'string' && NUMBER.test(field) ? Number(field) : undefined;
+    if (actual === undefined) return false;
+    switch (op) {
+      case '=':
+        return actual === expected;
+      case '!=':
+        return actual !== expected;
+      case '<':
+        return actual < expected;
+      case '>':
+        return actual > expected;
+      case '<=':
+        return actual <= expected;
+      case '>=':
+        return actual >= expected;
+    }
+  };
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,475 @@
+import Database from 'better-sqlite3';
+import type { Slice } from '../../domain/common.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import type {
+  CreateMissing,
+  EventPosition,
+  GroupEventPage,
+  GroupEventQuery,
+  GroupLogEvent,
+  LogEvent,
+  LogGroup,
+  LogGroupClass,
+  LogGroupQuery,
+  LogStore,
+  LogStream,
+  LogStreamQuery,
+  StoredLogEvent,
+  StreamEventQuery,
+} from '../../domain/logs/log-store.js';
+import { LOG_MIGRATIONS } from './log-migrations.js';
+import { WriteBatcher } from './write-batcher.js';
+
+interface GroupRow {
+  id: number;
+  name: string;
+  creation_time: number;
+  retention_in_days: number | null;
+  log_group_class: string;
+  kms_key_id: string | null;
+  deletion_protection: number;
+  tags: string | null;
+  stored_bytes: number;
+}
+
+interface StreamRow {
+  group_name: string;
+  name: string;
+  creation_time: number;
+  first_event_timestamp: number | null;
+  last_event_timestamp: number | null;
+  last_ingestion_time: number | null;
+  stored_bytes: number;
+}
+
+interface EventRow {
+  seq: number;
+  timestamp: number;
+  ingestion_time: number;
+  message: string;
+  stream_name: string;
+}
+
+/** Rows per multi-row INSERT of events (500 parameters, far below SQLite's limit of 32,766). */
+const INSERT_ROWS = 100;
+
+const STREAM_COLUMNS = `g.name AS group_name, s.name, s.creation_time, s.first_event_timestamp, s.last_event_timestamp,
+  s.last_ingestion_time, s.stored_bytes`;
+
+/**
+ * The log store: its own SQLite file (WAL, synchronous=FULL) written through the same
+ * group-commit batcher as the main store, so a job's output lines and a user's PutLogEvents
+ * arriving in one event-loop turn share one fsync. Reads run on the same connection.
+ */
+export class SqliteLogStore implements LogStore {
+  private readonly db: Database.Database;
+  private readonly writes: WriteBatcher;
+  /** Statements by SQL text: the listing and event queries vary with their filters. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.writes = new WriteBatcher(this.db);
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const applied = new Set(this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
+    for (const m of LOG_MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      })();
+    }
+  }
+
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  // ---- groups ----
+
+  createLogGroup(group: LogGroup): Promise<void> {
+    return this.writes.write(() => {
+      if (!this.insertGroup(group)) throw new ConflictError('log group', group.logGroupName, `Log group ${group.logGroupName} already exists`);
+    });
+  }
+
+  /** INSERT OR IGNORE; true when the row was inserted. */
+  private insertGroup(group: LogGroup): boolean {
+    const result = this.sql(
+      `INSERT OR IGNORE INTO log_groups (name, creation_time, retention_in_days, log_group_class, kms_key_id, deletion_protection, tags)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      group.logGroupName,
+      group.creationTime,
+      group.retentionInDays ?? null,
+      group.logGroupClass,
+      group.kmsKeyId ?? null,
+      group.deletionProtectionEnabled ? 1 : 0,
+      group.tags ? JSON.stringify(group.tags) : null,
+    );
+    return result.changes === 1;
+  }
+
+  deleteLogGroup(logGroupName: string): Promise<boolean> {
+    return this.writes.write(() => {
+      const group = this.groupId(logGroupName);
+      if (group === undefined) return false;
+      this.sql('DELETE FROM log_events WHERE group_id = ?').run(group);
+      this.sql('DELETE FROM log_streams WHERE group_id = ?').run(group);
+      this.sql('DELETE FROM log_groups WHERE id = ?').run(group);
+      return true;
+    });
+  }
+
+  setRetention(logGroupName: string, retentionInDays: number | undefined): Promise<boolean> {
+    return this.writes.write(
+      () => this.sql('UPDATE log_groups SET retention_in_days = ? WHERE name = ?').run(retentionInDays ?? null, logGroupName).changes === 1,
+    );
+  }
+
+  async getLogGroup(logGroupName: string): Promise<LogGroup | undefined> {
+    const row = this.sql('SELECT * FROM log_groups WHERE name = ?').get(logGroupName) as GroupRow | undefined;
+    return row ? groupFromRow(row) : undefined;
+  }
+
+  async listLogGroups(query: LogGroupQuery): Promise<Slice<LogGroup>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.prefix !== undefined) {
+      addPrefixRange('name', query.prefix, where, params);
+    }
+    if (query.contains !== undefined && query.contains !== '') {
+      where.push('instr(name, ?) > 0');
+      params.push(query.contains);
+    }
+    if (query.names !== undefined) {
+      if (query.names.length === 0) return { items: [] };
+      where.push(`name IN (${query.names.map(() => '?').join(',')})`);
+      params.push(...query.names);
+    }
+    if (query.logGroupClass !== undefined) {
+      where.push('log_group_class = ?');
+      params.push(query.logGroupClass);
+    }
+    if (query.after !== undefined) {
+      where.push('name > ?');
+      params.push(query.after);
+    }
+    const rows = this.sql(
+      `SELECT * FROM log_groups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY name LIMIT ?`,
+    ).all(...params, query.limit + 1) as GroupRow[];
+    return sliceOf(rows, query.limit, groupFromRow, (r) => r.name);
+  }
+
+  // ---- streams ----
+
+  createLogStream(logGroupName: string, logStreamName: string, creationTime: number): Promise<void> {
+    return this.writes.write(() => {
+      const group = this.groupId(logGroupName);
+      if (group === undefined) throw new NotFoundError('log group', logGroupName);
+      const inserted = this.sql('INSERT OR IGNORE INTO log_streams (group_id, name, creation_time) VALUES (?, ?, ?)').run(group, logStreamName, creationTime);
+      if (inserted.changes === 0) throw new ConflictError('log stream', logStreamName, `Log stream ${logStreamName} already exists`);
+    });
+  }
+
+  deleteLogStream(logGroupName: string, logStreamName: string): Promise<boolean> {
+    return this.writes.write(() => {
+      const ids = this.streamIds(logGroupName, logStreamName);
+      if (!ids) return false;
+      const { stored_bytes } = this.sql('SELECT stored_bytes FROM log_streams WHERE id = ?').get(ids.stream) as { stored_bytes: number };
+      this.sql('DELETE FROM log_events WHERE stream_id = ?').run(ids.stream);
+      this.sql('DELETE FROM log_streams WHERE id = ?').run(ids.stream);
+      this.sql('UPDATE log_groups SET stored_bytes = MAX(stored_bytes - ?, 0) WHERE id = ?').run(stored_bytes, ids.group);
+      return true;
+    });
+  }
+
+  async getLogStream(logGroupName: string, logStreamName: string): Promise<LogStream | undefined> {
+    const row = this.sql(
+      `SELECT ${STREAM_COLUMNS} FROM log_streams s JOIN log_groups g ON g.id = s.group_id WHERE g.name = ? AND s.name = ?`,
+    ).get(logGroupName, logStreamName) as StreamRow | undefined;
+    return row ? streamFromRow(row) : undefined;
+  }
+
+  async listLogStreams(query: LogStreamQuery): Promise<Slice<LogStream>> {
+    const where = ['g.name = ?'];
+    const params: unknown[] = [query.logGroupName];
+    if (query.prefix !== undefined) {
+      addPrefixRange('s.name', query.prefix, where, params);
+    }
+    const dir = query.descending ? 'DESC' : 'ASC';
+    const cmp = query.descending ? '<' : '>';
+    let order: string;
+    let cursorOf: (row: StreamRow) => string;
+    if (query.orderBy === 'LogStreamName') {
+      if (query.after !== undefined) {
+        where.push(`s.name ${cmp} ?`);
+        params.push(query.after);
+      }
+      order = `s.name ${dir}`;
+      cursorOf = (r) => r.name;
+    } else {
+      if (query.after !== undefined) {
+        const [timestamp, name] = parseCursor(query.after);
+        // Spelled out rather than as a row value, so the index range starts at the cursor.
+        where.push(`IFNULL(s.last_event_timestamp, -1) ${cmp}= ? AND (IFNULL(s.last_event_timestamp, -1) ${cmp} ? OR s.name ${cmp} ?)`);
+        params.push(timestamp, timestamp, name);
+      }
+      order = `IFNULL(s.last_event_timestamp, -1) ${dir}, s.name ${dir}`;
+      cursorOf = (r) => JSON.stringify([r.last_event_timestamp ?? -1, r.name]);
+    }
+    const rows = this.sql(
+      `SELECT ${STREAM_COLUMNS} FROM log_streams s JOIN log_groups g ON g.id = s.group_id
+       WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
+    ).all(...params, query.limit + 1) as StreamRow[];
+    return sliceOf(rows, query.limit, streamFromRow, cursorOf);
+  }
+
+  // ---- events ----
+
+  appendLogEvents(logGroupName: string, logStreamName: string, events: LogEvent[], createMissing?: CreateMissing): Promise<void> {
+    return this.writes.write(() => {
+      let ids = this.streamIds(logGroupName, logStreamName);
+      if (!ids) {
+        if (!createMissing) {
+          if (this.groupId(logGroupName) === undefined) throw new NotFoundError('log group', logGroupName);
+          throw new NotFoundError('log stream', logStreamName);
+        }
+        this.insertGroup(createMissing.group);
+        const group = this.groupId(logGroupName)!;
+        this.sql('INSERT OR IGNORE INTO log_streams (group_id, name, creation_time) VALUES (?, ?, ?)').run(group, logStreamName, createMissing.streamCreationTime);
+        ids = this.streamIds(logGroupName, logStreamName)!;
+      }
+      if (events.length === 0) return;
+      let first = Infinity;
+      let last = -Infinity;
+      let ingested = -Infinity;
+      let bytes = 0;
+      const values: unknown[] = [];
+      for (const e of events) {
+        values.push(ids.group, ids.stream, e.timestamp, e.ingestionTime, e.message);
+        if (e.timestamp < first) first = e.timestamp;
+        if (e.timestamp > last) last = e.timestamp;
+        if (e.ingestionTime > ingested) ingested = e.ingestionTime;
+        bytes += Buffer.byteLength(e.message, 'utf8');
+      }
+      this.insertEvents(values);
+      this.sql(
+        `UPDATE log_streams SET
+           first_event_timestamp = MIN(IFNULL(first_event_timestamp, @first), @first),
+           last_event_timestamp = MAX(IFNULL(last_event_timestamp, @last), @last),
+           last_ingestion_time = MAX(IFNULL(last_ingestion_time, @ingested), @ingested),
+           stored_bytes = stored_bytes + @bytes
+         WHERE id = @stream`,
+      ).run({ first, last, ingested, bytes, stream: ids.stream });
+      this.sql('UPDATE log_groups SET stored_bytes = stored_bytes + ? WHERE id = ?').run(bytes, ids.group);
+    });
+  }
+
+  /**
+   * Inserts rows of 5 values each. Multi-row INSERTs of INSERT_ROWS rows halve the cost per event
+   * against one statement per row (measured on a 2-core machine: 100,000 rows in 0.7 s instead of 1.4 s);
+   * beyond ~100 rows the gain flattens while the statement grows.
+   */
+  private insertEvents(values: unknown[]): void {
+    const width = 5;
+    const chunk = INSERT_ROWS * width;
+    const insert = (rows: number) =>
+      this.sql(`INSERT INTO log_events (group_id, stream_id, timestamp, ingestion_time, message) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?)').join(', ')}`);
+    let at = 0;
+    for (; at + chunk <= values.length; at += chunk) insert(INSERT_ROWS).run(values.slice(at, at + chunk));
+    for (; at < values.length; at += width) insert(1).run(values.slice(at, at + width));
+  }
+
+  async readStreamEvents(query: StreamEventQuery): Promise<StoredLogEvent[]> {
+    const ids = this.streamIds(query.logGroupName, query.logStreamName);
+    if (!ids) return [];
+    const forward = query.direction === 'forward';
+    const { timestamp, seq } = query.from;
+    // Timestamps are integers, so the exclusive endTime is the inclusive endTime − 1. The bounds on
+    // timestamp carry the position because SQLite does not use a row-value comparison such as
+    // (timestamp, seq) > (?, ?) as an index bound: each page would rescan the stream from its start.
+    const low = forward ? Math.max(query.startTime, timestamp) : query.startTime;
+    const high = forward ? query.endTime - 1 : Math.min(query.endTime - 1, timestamp);
+    const statement = this.sql(
+      `SELECT seq, timestamp, ingestion_time, message FROM log_events INDEXED BY log_events_by_stream
+       WHERE stream_id = ? AND timestamp >= ? AND timestamp <= ? AND ${forward ? '(timestamp > ? OR seq > ?)' : '(timestamp < ? OR seq <= ?)'}
+       ORDER BY timestamp ${forward ? 'ASC' : 'DESC'}, seq ${forward ? 'ASC' : 'DESC'} LIMIT ?`,
+    );
+    const rows = statement.iterate(ids.stream, low, high, timestamp, seq, query.limit) as IterableIterator<Omit<EventRow, 'stream_name'>>;
+    const events: StoredLogEvent[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      const event = { seq: row.seq, timestamp: row.timestamp, ingestionTime: row.ingestion_time, message: row.message };
+      bytes += query.eventSize(event);
+      if (bytes > query.maxBytes && events.length > 0) break;
+      events.push(event);
+    }
+    return forward ? events : events.reverse();
+  }
+
+  /**
+   * Walks the group's events in (timestamp, seq) order through log_events_by_group, joining each
+   * to its stream's name. A single named stream is walked through its own index instead. Plans
+   * are forced (INDEXED BY, CROSS JOIN) because the alternative the planner may pick for a stream
+   * filter, reading every matching stream's events and sorting them, costs the whole range up front.
+   */
+  async readGroupEvents(query: GroupEventQuery): Promise<GroupEventPage> {
+    const group = this.groupId(query.logGroupName);
+    if (group === undefined) return { events: [] };
+    const where: string[] = [];
+    const params: unknown[] = [];
+    let index = 'log_events_by_group';
+    if (query.logStreamNames !== undefined) {
+      const streams = query.logStreamNames.length === 0 ? [] : (this.sql(
+        `SELECT id FROM log_streams WHERE group_id = ? AND name IN (${query.logStreamNames.map(() => '?').join(',')})`,
+      ).all(group, ...query.logStreamNames) as { id: number }[]);
+      if (streams.length === 0) return { events: [] };
+      if (streams.length === 1) {
+        index = 'log_events_by_stream';
+        where.push('e.stream_id = ?');
+        params.push(streams[0]!.id);
+      } else {
+        where.push('e.group_id = ?', `e.stream_id IN (${streams.map(() => '?').join(',')})`);
+        params.push(group, ...streams.map((s) => s.id));
+      }
+    } else {
+      where.push('e.group_id = ?');
+      params.push(group);
+      if (query.logStreamNamePrefix !== undefined) {
+        addPrefixRange('s.name', query.logStreamNamePrefix, where, params);
+      }
+    }
+    where.push('e.timestamp >= ? AND e.timestamp <= ?');
+    params.push(Math.max(query.startTime, query.after?.timestamp ?? 0), query.endTime);
+    if (query.after) {
+      where.push('(e.timestamp > ? OR e.seq > ?)');
+      params.push(query.after.timestamp, query.after.seq);
+    }
+    const rows = this.sql(
+      `SELECT e.seq, e.timestamp, e.ingestion_time, e.message, s.name AS stream_name
+       FROM log_events e INDEXED BY ${index} CROSS JOIN log_streams s ON s.id = e.stream_id
+       WHERE ${where.join(' AND ')} ORDER BY e.timestamp, e.seq`,
+    ).iterate(...params) as IterableIterator<EventRow>;
+
+    const events: GroupLogEvent[] = [];
+    let bytes = 0;
+    let scanned = 0;
+    let last: EventPosition | undefined;
+    for (const row of rows) {
+      // Stopping here leaves this row unread: resume after the last row that was read.
+      if (events.length >= query.limit || scanned >= query.maxScanned) return page(events, last);
+      const event: GroupLogEvent = { seq: row.seq, timestamp: row.timestamp, ingestionTime: row.ingestion_time, message: row.message, logStreamName: row.stream_name };
+      scanned += 1;
+      if (query.match(row.message)) {
+        bytes += query.eventSize(event);
+        if (bytes > query.maxBytes && events.length > 0) return page(events, last);
+        events.push(event);
+      }
+      last = { timestamp: row.timestamp, seq: row.seq };
+    }
+    return { events };
+  }
+
+  async close(): Promise<void> {
+    this.writes.flush();
+    this.db.close();
+  }
+
+  // ---- lookups ----
+
+  private groupId(logGroupName: string): number | undefined {
+    return (this.sql('SELECT id FROM log_groups WHERE name = ?').get(logGroupName) as { id: number } | undefined)?.id;
+  }
+
+  private streamIds(logGroupName: string, logStreamName: string): { group: number; stream: number } | undefined {
+    return this.sql(
+      'SELECT g.id AS "group", s.id AS stream FROM log_streams s JOIN log_groups g ON g.id = s.group_id WHERE g.name = ? AND s.name = ?',
+    ).get(logGroupName, logStreamName) as { group: number; stream: number } | undefined;
+  }
+}
+
+function page(events: GroupLogEvent[], last: EventPosition | undefined): GroupEventPage {
+  return last ? { events, resumeAfter: last } : { events };
+}
+
+function groupFromRow(row: GroupRow): LogGroup {
+  const group: LogGroup = {
+    logGroupName: row.name,
+    creationTime: row.creation_time,
+    storedBytes: row.stored_bytes,
+    logGroupClass: row.log_group_class as LogGroupClass,
+    deletionProtectionEnabled: row.deletion_protection === 1,
+  };
+  if (row.retention_in_days !== null) group.retentionInDays = row.retention_in_days;
+  if (row.kms_key_id !== null) group.kmsKeyId = row.kms_key_id;
+  if (row.tags !== null) group.tags = JSON.parse(row.tags) as Record<string, string>;
+  return group;
+}
+
+function streamFromRow(row: StreamRow): LogStream {
+  const stream: LogStream = {
+    logGroupName: row.group_name,
+    logStreamName: row.name,
+    creationTime: row.creation_time,
+    storedBytes: row.stored_bytes,
+  };
+  if (row.first_event_timestamp !== null) stream.firstEventTimestamp = row.first_event_timestamp;
+  if (row.last_event_timestamp !== null) stream.lastEventTimestamp = row.last_event_timestamp;
+  if (row.last_ingestion_time !== null) stream.lastIngestionTime = row.last_ingestion_time;
+  return stream;
+}
+
+function sliceOf<R, T>(rows: R[], limit: number, map: (r: R) => T, cursorOf: (r: R) => string): Slice<T> {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const slice: Slice<T> = { items: page.map(map) };
+  if (more) slice.cursor = cursorOf(page[page.length - 1]!);
+  return slice;
+}
+
+function parseCursor(cursor: string): [number, string] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cursor);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'number' || typeof parsed[1] !== 'string') {
+    throw new InvalidInputError('The specified nextToken is invalid.');
+  }
+  return [parsed[0], parsed[1]];
+}
+
+/**
+ * Adds "column starts with prefix" as an index range `[prefix, end)`, where `end` is the least
+ * string greater than every string that starts with `prefix`. SQLite compares TEXT bytewise
+ * (UTF-8), which orders as code points do: bump the last code point, dropping trailing U+10FFFF
+ * that cannot be bumped (then there is no upper bound).
+ */
+function addPrefixRange(column: string, prefix: string, where: string[], params: unknown[]): void {
+  where.push(`${column} >= ?`);
+  params.push(prefix);
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      where.push(`${column} < ?`);
+      params.push(points.join('') + String.fromCodePoint(next));
+      return;
+    }
+  }
+}
