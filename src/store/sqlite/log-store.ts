@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Slice } from '../../domain/common.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import type {
@@ -18,6 +18,7 @@ import type {
   StreamEventQuery,
 } from '../../domain/logs/log-store.js';
 import { LOG_MIGRATIONS } from './log-migrations.js';
+import { openDatabase, StatementCache } from './database.js';
 import { WriteBatcher } from './write-batcher.js';
 
 interface GroupRow {
@@ -64,37 +65,17 @@ const STREAM_COLUMNS = `g.name AS group_name, s.name, s.creation_time, s.first_e
 export class SqliteLogStore implements LogStore {
   private readonly db: Database.Database;
   private readonly writes: WriteBatcher;
-  /** Statements by SQL text: the listing and event queries vary with their filters. */
-  private readonly statements = new Map<string, Database.Statement>();
+  /** The listing and event queries vary with their filters; each variant is prepared once. */
+  private readonly statements: StatementCache;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    this.db = openDatabase(file, LOG_MIGRATIONS);
+    this.statements = new StatementCache(this.db);
     this.writes = new WriteBatcher(this.db);
   }
 
-  private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const applied = new Set(this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
-    for (const m of LOG_MIGRATIONS) {
-      if (applied.has(m.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-      })();
-    }
-  }
-
   private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.statements.get(text);
   }
 
   // ---- groups ----

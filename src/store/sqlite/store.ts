@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Slice, Tags } from '../../domain/common.js';
 import { ConflictError, type ResourceKind } from '../../domain/errors.js';
 import { type ArrayStatusSummary, emptyStatusSummary, type Job, type JobStatus } from '../../domain/jobs/job.js';
@@ -15,7 +15,9 @@ import type {
 } from '../../domain/ports.js';
 import type { JobDefinition } from '../../domain/resources/job-definition.js';
 import { MIGRATIONS } from './migrations.js';
-import { type JobRow, jobFromRow, jobToRow, wildcardToLike } from './rows.js';
+import { jobChangeSql, jobListSql, sliceOf } from './job-queries.js';
+import { type JobRow, jobFromRow, jobToRow } from './rows.js';
+import { openDatabase, StatementCache } from './database.js';
 import { WriteBatcher } from './write-batcher.js';
 
 const KIND_LABEL: Record<NamedResourceKind, ResourceKind> = {
@@ -34,29 +36,17 @@ const CHUNK = 500;
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly writes: WriteBatcher;
+  private readonly statements: StatementCache;
 
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    this.db = openDatabase(file, MIGRATIONS);
+    this.statements = new StatementCache(this.db);
     this.writes = new WriteBatcher(this.db);
   }
 
-  private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const applied = new Set(
-      this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version),
-    );
-    for (const m of MIGRATIONS) {
-      if (applied.has(m.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-      })();
-    }
+  /** A prepared statement for this SQL text, prepared once per store. */
+  private sql(text: string): Database.Statement {
+    return this.statements.get(text);
   }
 
   // ---- named resources (compute environments, job queues, scheduling policies) ----
@@ -78,7 +68,7 @@ export class SqliteStore implements Store {
   }
 
   async getResource<K extends NamedResourceKind>(kind: K, name: string): Promise<NamedResources[K] | undefined> {
-    const row = this.db.prepare('SELECT body FROM resources WHERE kind = ? AND name = ?').get(kind, name) as { body: string } | undefined;
+    const row = this.sql('SELECT body FROM resources WHERE kind = ? AND name = ?').get(kind, name) as { body: string } | undefined;
     return row ? (JSON.parse(row.body) as NamedResources[K]) : undefined;
   }
 
@@ -95,19 +85,19 @@ export class SqliteStore implements Store {
     }
     sql += ' ORDER BY seq LIMIT ?';
     params.push(query.limit + 1);
-    const rows = this.db.prepare(sql).all(...params) as { seq: number; body: string }[];
+    const rows = this.sql(sql).all(...params) as { seq: number; body: string }[];
     return sliceOf(rows, query.limit, (r) => JSON.parse(r.body) as NamedResources[K], (r) => String(r.seq));
   }
 
   replaceResource<K extends NamedResourceKind>(kind: K, record: NamedResources[K]): Promise<void> {
     return this.writes.write(() => {
-      this.db.prepare('UPDATE resources SET body = ? WHERE kind = ? AND name = ?').run(JSON.stringify(record), kind, record.name);
+      this.sql('UPDATE resources SET body = ? WHERE kind = ? AND name = ?').run(JSON.stringify(record), kind, record.name);
     });
   }
 
   deleteResource(kind: NamedResourceKind, name: string): Promise<void> {
     return this.writes.write(() => {
-      this.db.prepare('DELETE FROM resources WHERE kind = ? AND name = ?').run(kind, name);
+      this.sql('DELETE FROM resources WHERE kind = ? AND name = ?').run(kind, name);
     });
   }
 
@@ -133,7 +123,7 @@ export class SqliteStore implements Store {
   }
 
   async getJobDefinition(name: string, revision: number): Promise<JobDefinition | undefined> {
-    const row = this.db.prepare('SELECT status, body, tags FROM job_definitions WHERE name = ? AND revision = ?').get(name, revision);
+    const row = this.sql('SELECT status, body, tags FROM job_definitions WHERE name = ? AND revision = ?').get(name, revision);
     return row ? definitionFromRow(row as DefinitionRow) : undefined;
   }
 
@@ -177,17 +167,17 @@ export class SqliteStore implements Store {
     const sql = `SELECT name, revision, status, body, tags FROM job_definitions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY name ASC, revision DESC LIMIT ?`;
     params.push(query.limit + 1);
-    const rows = this.db.prepare(sql).all(...params) as (DefinitionRow & { name: string; revision: number })[];
+    const rows = this.sql(sql).all(...params) as (DefinitionRow & { name: string; revision: number })[];
     return sliceOf(rows, query.limit, definitionFromRow, (r) => JSON.stringify([r.name, r.revision]));
   }
 
   updateJobDefinition(name: string, revision: number, change: Partial<Pick<JobDefinition, 'status' | 'tags'>>): Promise<void> {
     return this.writes.write(() => {
       if (change.status !== undefined) {
-        this.db.prepare('UPDATE job_definitions SET status = ? WHERE name = ? AND revision = ?').run(change.status, name, revision);
+        this.sql('UPDATE job_definitions SET status = ? WHERE name = ? AND revision = ?').run(change.status, name, revision);
       }
       if (change.tags !== undefined) {
-        this.db.prepare('UPDATE job_definitions SET tags = ? WHERE name = ? AND revision = ?').run(JSON.stringify(change.tags), name, revision);
+        this.sql('UPDATE job_definitions SET tags = ? WHERE name = ? AND revision = ?').run(JSON.stringify(change.tags), name, revision);
       }
     });
   }
@@ -196,7 +186,7 @@ export class SqliteStore implements Store {
 
   insertJobs(jobs: Job[]): Promise<void> {
     return this.writes.write(() => {
-      const insert = this.db.prepare(`INSERT INTO jobs
+      const insert = this.sql(`INSERT INTO jobs
         (job_id, queue_arn, parent_id, array_index, name, definition_arn, share_identifier, status, status_reason,
          created_at, started_at, stopped_at, is_cancelled, is_terminated, spec, attempts, tags, vcpus, scheduling_priority, status_changed_at)
         VALUES (@job_id, @queue_arn, @parent_id, @array_index, @name, @definition_arn, @share_identifier, @status, @status_reason,
@@ -225,73 +215,15 @@ export class SqliteStore implements Store {
   }
 
   async listJobs(query: JobListQuery): Promise<Slice<Job>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    let order: string;
-    let cursorOf: (r: JobRow) => string;
-    if (query.scope.kind === 'queue') {
-      where.push('j.queue_arn = ?');
-      params.push(query.scope.jobQueueArn);
-      if (!query.includeArrayChildren) where.push('j.parent_id IS NULL');
-      const dir = query.oldestFirst ? 'ASC' : 'DESC';
-      order = `j.created_at ${dir}, j.seq ${dir}`;
-      if (query.after !== undefined) {
-        const [createdAt, seq] = JSON.parse(query.after) as [number, number];
-        where.push(query.oldestFirst ? '(j.created_at, j.seq) > (?, ?)' : '(j.created_at, j.seq) < (?, ?)');
-        params.push(createdAt, seq);
-      }
-      cursorOf = (r) => JSON.stringify([r.created_at, r.seq]);
-    } else {
-      where.push('j.parent_id = ?');
-      params.push(query.scope.parentJobId);
-      order = 'j.array_index ASC';
-      if (query.after !== undefined) {
-        where.push('j.array_index > ?');
-        params.push(Number(query.after));
-      }
-      cursorOf = (r) => String(r.array_index);
-    }
-    if (query.statuses) {
-      where.push(`j.status IN (${query.statuses.map(() => '?').join(',')})`);
-      params.push(...query.statuses);
-    }
-    if (query.nameLike !== undefined) {
-      const like = wildcardToLike(query.nameLike);
-      where.push(like.exact ? 'lower(j.name) = lower(?)' : "lower(j.name) LIKE lower(?) ESCAPE '\\'");
-      params.push(like.pattern);
-    }
-    if (query.definitionLike !== undefined) {
-      const { clause, values } = definitionFilter(query.definitionLike);
-      where.push(clause);
-      params.push(...values);
-    }
-    if (query.createdBefore !== undefined) {
-      where.push('j.created_at < ?');
-      params.push(query.createdBefore);
-    }
-    if (query.createdAfter !== undefined) {
-      where.push('j.created_at > ?');
-      params.push(query.createdAfter);
-    }
-    if (query.shareIdentifier !== undefined) {
-      const like = wildcardToLike(query.shareIdentifier);
-      where.push(like.exact ? 'j.share_identifier = ?' : "j.share_identifier LIKE ? ESCAPE '\\'");
-      params.push(like.pattern);
-    }
-    params.push(query.limit + 1);
-    const rows = this.db
-      .prepare(
-        `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
-         WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
-      )
-      .all(...params) as JobRow[];
+    const { sql, params, cursorOf } = jobListSql(query);
+    const rows = this.sql(sql).all(...params) as JobRow[];
     const specCache = new Map<string, string>();
     return sliceOf(rows, query.limit, (r) => jobFromRow(r, specCache), cursorOf);
   }
 
   async arrayStatusSummaries(parentJobIds: string[]): Promise<Map<string, ArrayStatusSummary>> {
     const out = new Map<string, ArrayStatusSummary>();
-    const stmt = this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs WHERE parent_id = ? GROUP BY status');
+    const stmt = this.sql('SELECT status, COUNT(*) AS n FROM jobs WHERE parent_id = ? GROUP BY status');
     for (const id of parentJobIds) {
       const summary = emptyStatusSummary();
       for (const row of stmt.all(id) as { status: JobStatus; n: number }[]) summary[row.status] = row.n;
@@ -380,7 +312,8 @@ export class SqliteStore implements Store {
     const row = this.db
       .prepare(
         `SELECT COUNT(*) AS n FROM jobs j, (SELECT created_at, seq FROM jobs WHERE job_id = ?) me
-         WHERE j.queue_arn = ? AND j.status = 'RUNNABLE' AND (j.created_at, j.seq) < (me.created_at, me.seq)`,
+         WHERE j.queue_arn = ? AND j.status = 'RUNNABLE'
+           AND (j.created_at < me.created_at OR (j.created_at = me.created_at AND j.seq < me.seq))`,
       )
       .get(jobId, queueArn) as { n: number };
     return row.n;
@@ -433,7 +366,7 @@ export class SqliteStore implements Store {
 
   setJobTags(jobId: string, tags: Tags): Promise<void> {
     return this.writes.write(() => {
-      this.db.prepare('UPDATE jobs SET tags = ? WHERE job_id = ?').run(JSON.stringify(tags), jobId);
+      this.sql('UPDATE jobs SET tags = ? WHERE job_id = ?').run(JSON.stringify(tags), jobId);
     });
   }
 
@@ -452,56 +385,6 @@ interface DefinitionRow {
 function definitionFromRow(row: DefinitionRow): JobDefinition {
   const body = JSON.parse(row.body) as JobDefinition;
   return { ...body, status: row.status as JobDefinition['status'], tags: JSON.parse(row.tags) as Tags };
-}
-
-function sliceOf<R, T>(rows: R[], limit: number, map: (r: R) => T, cursorOf: (r: R) => string): Slice<T> {
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  const slice: Slice<T> = { items: page.map(map) };
-  if (more) slice.cursor = cursorOf(page[page.length - 1]!);
-  return slice;
-}
-
-/**
- * ListJobs' JOB_DEFINITION filter: a name (any revision), `name:revision`, or an ARN, with an
- * optional trailing `*` for a prefix. Matched against the stored definition ARN.
- */
-function definitionFilter(value: string): { clause: string; values: string[] } {
-  const prefix = value.endsWith('*');
-  const text = prefix ? value.slice(0, -1) : value;
-  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
-  if (text.startsWith('arn:')) {
-    if (prefix) return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`${escaped}%`] };
-    return /:\d+$/.test(text) && /job-definition\/[^:]+:\d+$/.test(text)
-      ? { clause: 'j.definition_arn = ?', values: [text] }
-      : { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`${escaped}:%`] };
-  }
-  if (prefix) return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`%:job-definition/${escaped}%`] };
-  if (text.includes(':')) return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`%:job-definition/${escaped}`] };
-  return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`%:job-definition/${escaped}:%`] };
-}
-
-/** The SET clause of a job change; a status change also stamps status_changed_at. */
-function jobChangeSql(change: JobChange, now: number): { sql: string; values: unknown[] } {
-  const sets: string[] = [];
-  const values: unknown[] = [];
-  const column = (name: string, value: unknown) => {
-    sets.push(`${name} = ?`);
-    values.push(value);
-  };
-  if (change.status !== undefined) {
-    column('status', change.status);
-    column('status_changed_at', now);
-  }
-  if ('statusReason' in change) column('status_reason', change.statusReason ?? null);
-  if ('startedAt' in change) column('started_at', change.startedAt ?? null);
-  if ('stoppedAt' in change) column('stopped_at', change.stoppedAt ?? null);
-  if (change.attempts !== undefined) column('attempts', JSON.stringify(change.attempts));
-  if (change.isCancelled !== undefined) column('is_cancelled', change.isCancelled ? 1 : 0);
-  if (change.isTerminated !== undefined) column('is_terminated', change.isTerminated ? 1 : 0);
-  if (change.tags !== undefined) column('tags', JSON.stringify(change.tags));
-  if (change.computeEnvironmentArn !== undefined) column('compute_environment_arn', change.computeEnvironmentArn);
-  return { sql: sets.join(', '), values };
 }
 
 function isConstraint(error: unknown): boolean {
