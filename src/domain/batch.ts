@@ -61,7 +61,7 @@ export class Batch {
       const { executor, logSink, stopGraceSeconds, containerNamePrefix } = deps.execution;
       const wake = () => this.scheduler?.wake();
       const runner = new AttemptRunner(store, executor, logSink, clock, log, { stopGraceSeconds, containerNamePrefix }, wake);
-      const dispatcher = new Dispatcher(store, this.arns, clock, runner, this.waitBoard, serial, log);
+      const dispatcher = new Dispatcher(store, this.arns, clock, runner, this.waitBoard, serial, () => executor.ping(), log);
       const progress = new DependencyProgress(store, clock, log);
       this.scheduler = new Scheduler(store, executor, this.arns, progress, dispatcher, runner, containerNamePrefix, log);
       this.jobs.attachRuntime({

@@ -91,9 +91,19 @@ export class AttemptRunner {
     try {
       started = await this.executor.start(spec);
     } catch (error) {
-      const reason = error instanceof ContainerStartError ? error.reason : `CannotStartContainerError: ${(error as Error).message}`.slice(0, 255);
+      if (!(error instanceof ContainerStartError)) {
+        // The engine did not answer: no container was created, so the attempt never began.
+        // It goes back to RUNNABLE without counting, and is placed again once the engine is back.
+        log.warn({ err: error }, 'the executor is unreachable; the job goes back to RUNNABLE');
+        await this.store.transitionJobs([
+          { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNABLE', attempts: job.attempts.slice(0, -1), computeEnvironmentArn: null } },
+        ]);
+        this.active.delete(job.jobId);
+        this.onSettled();
+        return;
+      }
       log.warn({ err: error }, 'container did not start');
-      await this.finish(job, { statusReason: TASK_FAILED_TO_START, reason, neverRetry: false });
+      await this.finish(job, { statusReason: TASK_FAILED_TO_START, reason: error.reason, neverRetry: false });
       return;
     }
     const active = this.active.get(job.jobId)!;

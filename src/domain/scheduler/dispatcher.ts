@@ -29,6 +29,7 @@ export class Dispatcher {
     private readonly runner: AttemptRunner,
     private readonly board: WaitBoard,
     private readonly serial: SerialQueue,
+    private readonly engineUp: () => Promise<boolean>,
     private readonly log: DomainLogger,
   ) {}
 
@@ -38,7 +39,13 @@ export class Dispatcher {
     const envsByArn = new Map<string, ComputeEnvironment>((await this.all('compute-environment')).map((ce) => [ce.arn, ce]));
     const inUse = await this.store.vcpusInUse();
     const capacity = new Map<string, EnvironmentCapacity>();
-    for (const ce of envsByArn.values()) capacity.set(ce.arn, environmentCapacity(ce, inUse.get(ce.arn) ?? 0));
+    const engineUp = await this.engineUp();
+    for (const ce of envsByArn.values()) {
+      const env = environmentCapacity(ce, inUse.get(ce.arn) ?? 0);
+      // With the engine down nothing can start; jobs wait and say why instead of failing.
+      if (!engineUp && env.accepting) Object.assign(env, { accepting: false, status: 'waiting for the Docker engine to answer' });
+      capacity.set(ce.arn, env);
+    }
 
     const ordered = [...queues].sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt);
     const inputs: QueueInput[] = [];
