@@ -77,4 +77,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_by_environment ON jobs (status, compute_environment_arn);
     `,
   },
+  {
+    version: 3,
+    name: 'fewer indexes on job status',
+    sql: `
+      -- Every status change rewrites each index that holds the status; keep only those a query needs.
+      DROP INDEX jobs_by_queue_status;
+      DROP INDEX jobs_runnable_by_share;
+      CREATE INDEX jobs_runnable_by_share ON jobs (queue_arn, status, share_identifier, scheduling_priority DESC, created_at, seq)
+        WHERE share_identifier IS NOT NULL;
+      DROP INDEX jobs_by_environment;
+      CREATE INDEX jobs_holding_capacity ON jobs (compute_environment_arn, vcpus) WHERE status IN ('STARTING', 'RUNNING');
+    `,
+  },
 ];

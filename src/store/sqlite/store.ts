@@ -54,8 +54,7 @@ export class SqliteStore implements Store {
   insertResource<K extends NamedResourceKind>(kind: K, record: NamedResources[K]): Promise<void> {
     return this.writes.write(() => {
       try {
-        this.db
-          .prepare('INSERT INTO resources (kind, name, seq, body) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM resources WHERE kind = ?), ?)')
+        this.sql('INSERT INTO resources (kind, name, seq, body) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM resources WHERE kind = ?), ?)')
           .run(kind, record.name, kind, JSON.stringify(record));
       } catch (error) {
         if (isConstraint(error)) {
@@ -109,14 +108,12 @@ export class SqliteStore implements Store {
   ): Promise<JobDefinition> {
     return this.writes.write(() => {
       // Revisions are never deleted, so MAX + 1 inside the write transaction never reuses one.
-      const { last } = this.db
-        .prepare('SELECT COALESCE(MAX(revision), 0) AS last FROM job_definitions WHERE name = ?')
+      const { last } = this.sql('SELECT COALESCE(MAX(revision), 0) AS last FROM job_definitions WHERE name = ?')
         .get(definition.name) as { last: number };
       const revision = last + 1;
       const stored: JobDefinition = { ...definition, revision, arn: arnFor(revision) };
       const { tags, ...body } = stored;
-      this.db
-        .prepare('INSERT INTO job_definitions (name, revision, status, body, tags) VALUES (?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO job_definitions (name, revision, status, body, tags) VALUES (?, ?, ?, ?, ?)')
         .run(stored.name, revision, stored.status, JSON.stringify(body), JSON.stringify(tags));
       return stored;
     });
@@ -128,8 +125,7 @@ export class SqliteStore implements Store {
   }
 
   async getLatestActiveJobDefinition(name: string): Promise<JobDefinition | undefined> {
-    const row = this.db
-      .prepare("SELECT status, body, tags FROM job_definitions WHERE name = ? AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1")
+    const row = this.sql("SELECT status, body, tags FROM job_definitions WHERE name = ? AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1")
       .get(name);
     return row ? definitionFromRow(row as DefinitionRow) : undefined;
   }
@@ -200,8 +196,7 @@ export class SqliteStore implements Store {
     const specCache = new Map<string, string>();
     for (let i = 0; i < jobIds.length; i += CHUNK) {
       const chunk = jobIds.slice(i, i + CHUNK);
-      const rows = this.db
-        .prepare(
+      const rows = this.sql(
           `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
            WHERE j.job_id IN (${chunk.map(() => '?').join(',')})`,
         )
@@ -240,8 +235,7 @@ export class SqliteStore implements Store {
       const statusList = fromStatuses.map(() => '?').join(',');
       for (let i = 0; i < jobIds.length; i += CHUNK) {
         const chunk = jobIds.slice(i, i + CHUNK);
-        const rows = this.db
-          .prepare(`UPDATE jobs SET ${sql} WHERE job_id IN (${chunk.map(() => '?').join(',')}) AND status IN (${statusList}) RETURNING job_id`)
+        const rows = this.sql(`UPDATE jobs SET ${sql} WHERE job_id IN (${chunk.map(() => '?').join(',')}) AND status IN (${statusList}) RETURNING job_id`)
           .all(...values, ...chunk, ...fromStatuses) as { job_id: string }[];
         changed.push(...rows.map((r) => r.job_id));
       }
@@ -256,8 +250,7 @@ export class SqliteStore implements Store {
       for (const t of transitions) {
         const { sql, values } = jobChangeSql(t.change, now);
         if (!sql) continue;
-        const row = this.db
-          .prepare(`UPDATE jobs SET ${sql} WHERE job_id = ? AND status IN (${t.from.map(() => '?').join(',')}) RETURNING job_id`)
+        const row = this.sql(`UPDATE jobs SET ${sql} WHERE job_id = ? AND status IN (${t.from.map(() => '?').join(',')}) RETURNING job_id`)
           .get(...values, t.jobId, ...t.from) as { job_id: string } | undefined;
         if (row) changed.push(row.job_id);
       }
@@ -278,8 +271,7 @@ export class SqliteStore implements Store {
       params.push(Number(query.after));
     }
     params.push(query.limit + 1);
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
          WHERE ${where.join(' AND ')} ORDER BY j.seq LIMIT ?`,
       )
@@ -290,8 +282,7 @@ export class SqliteStore implements Store {
 
   async listRunnable(query: { queueArn: string; shareIdentifier?: string; limit: number }): Promise<RunnableJob[]> {
     const byShare = query.shareIdentifier !== undefined;
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
          WHERE j.queue_arn = ? AND j.status = 'RUNNABLE' ${byShare ? 'AND j.share_identifier = ?' : ''}
          ORDER BY ${byShare ? 'j.scheduling_priority DESC, ' : ''}j.created_at, j.seq LIMIT ?`,
@@ -302,15 +293,13 @@ export class SqliteStore implements Store {
   }
 
   async listRunnableShares(queueArn: string): Promise<string[]> {
-    const rows = this.db
-      .prepare("SELECT DISTINCT share_identifier AS s FROM jobs WHERE queue_arn = ? AND status = 'RUNNABLE' AND share_identifier IS NOT NULL")
+    const rows = this.sql("SELECT DISTINCT share_identifier AS s FROM jobs WHERE queue_arn = ? AND status = 'RUNNABLE' AND share_identifier IS NOT NULL")
       .all(queueArn) as { s: string }[];
     return rows.map((r) => r.s);
   }
 
   async countRunnableAhead(queueArn: string, jobId: string): Promise<number> {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `SELECT COUNT(*) AS n FROM jobs j, (SELECT created_at, seq FROM jobs WHERE job_id = ?) me
          WHERE j.queue_arn = ? AND j.status = 'RUNNABLE'
            AND (j.created_at < me.created_at OR (j.created_at = me.created_at AND j.seq < me.seq))`,
@@ -320,9 +309,10 @@ export class SqliteStore implements Store {
   }
 
   async vcpusInUse(): Promise<Map<string, number>> {
-    const rows = this.db
-      .prepare(
-        `SELECT compute_environment_arn AS ce, SUM(vcpus) AS v FROM jobs
+    const rows = this.sql(
+        // The planner prefers jobs_by_status, which costs a table lookup per running job; the
+        // partial index covers the query, so the sum needs no table reads at all.
+        `SELECT compute_environment_arn AS ce, SUM(vcpus) AS v FROM jobs INDEXED BY jobs_holding_capacity
          WHERE status IN ('STARTING', 'RUNNING') AND compute_environment_arn IS NOT NULL GROUP BY compute_environment_arn`,
       )
       .all() as { ce: string; v: number }[];
@@ -330,8 +320,7 @@ export class SqliteStore implements Store {
   }
 
   async vcpusInUseByShare(queueArn: string): Promise<Map<string, number>> {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT share_identifier AS s, SUM(vcpus) AS v FROM jobs
          WHERE status IN ('STARTING', 'RUNNING') AND queue_arn = ? AND share_identifier IS NOT NULL GROUP BY share_identifier`,
       )
@@ -341,8 +330,7 @@ export class SqliteStore implements Store {
 
   async shareUsageSince(queueArn: string, since: number, now: number): Promise<Map<string, number>> {
     // vCPU-seconds of the part of each attempt inside [since, now]; running attempts count up to now.
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT j.share_identifier AS s,
                 SUM(j.vcpus * (MIN(COALESCE(json_extract(a.value, '$.stoppedAt'), ?), ?) - MAX(json_extract(a.value, '$.startedAt'), ?)) / 1000.0) AS u
          FROM jobs j, json_each(j.attempts) a
@@ -358,8 +346,7 @@ export class SqliteStore implements Store {
   }
 
   async listArrayChildren(parentJobId: string): Promise<ArrayChildState[]> {
-    const rows = this.db
-      .prepare('SELECT array_index AS i, status FROM jobs WHERE parent_id = ? ORDER BY array_index')
+    const rows = this.sql('SELECT array_index AS i, status FROM jobs WHERE parent_id = ? ORDER BY array_index')
       .all(parentJobId) as { i: number; status: JobStatus }[];
     return rows.map((r) => ({ index: r.i, status: r.status }));
   }
