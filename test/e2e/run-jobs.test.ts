@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type BatchClient, ListJobsCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
+import { type BatchClient, ListJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { type CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { batchClient } from '../helpers/clients.js';
 import { createEnvironment, createQueue, shellDefinition, uniqueName } from '../helpers/fixtures.js';
@@ -173,6 +173,21 @@ describe('jobs run as containers on the local Docker engine', () => {
     }
     assert.equal(count, lines + 1);
     assert.equal(lastMessage, 'last-line');
+  });
+
+  test('a job kind Barge cannot run yet fails at once with a reason that says so', async () => {
+    const name = uniqueName('ecs');
+    await client.send(
+      new RegisterJobDefinitionCommand({
+        jobDefinitionName: name,
+        type: 'container',
+        ecsProperties: { taskProperties: [{ containers: [{ name: 'main', image: 'localhost/busybox:latest', command: ['true'] }] }] },
+      }),
+    );
+    const job = await waitForEnd(client, (await submit(name)).jobId!);
+    assert.equal(job.status, 'FAILED');
+    assert.equal(job.statusReason, 'Task failed to start');
+    assert.match(job.attempts?.[0]?.container?.reason ?? '', /multi-node, ecsProperties and eksProperties jobs are stored but not run yet/);
   });
 
   test('a job larger than any environment waits RUNNABLE with a reason that has the numbers', async () => {

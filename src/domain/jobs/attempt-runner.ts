@@ -21,6 +21,8 @@ export interface AttemptRunnerOptions {
 export const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
 export const TASK_FAILED_TO_START = 'Task failed to start';
 export const TIMEOUT_REASON = 'Job attempt duration exceeded timeout';
+export const UNSUPPORTED_JOB_KIND =
+  'CannotStartContainerError: Barge runs single-container jobs (containerProperties); multi-node, ecsProperties and eksProperties jobs are stored but not run yet';
 export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
 
 const CURSOR_SAVE_INTERVAL_MS = 1000;
@@ -86,6 +88,10 @@ export class AttemptRunner {
   private async start(job: Job, queueName: string, computeEnvironmentName: string): Promise<void> {
     const attempt = latest(job);
     const log = this.log.child({ jobId: job.jobId, attempt: attempt.number });
+    if (!job.spec.container?.image) {
+      await this.finish(job, { statusReason: TASK_FAILED_TO_START, reason: UNSUPPORTED_JOB_KIND, neverRetry: true });
+      return;
+    }
     const spec = buildContainerSpec(job, { attempt: attempt.number, queueName, computeEnvironmentName }, this.options.containerNamePrefix);
     let started: { containerId: string; startedAt: number };
     try {
