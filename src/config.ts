@@ -18,6 +18,7 @@ export interface Config {
   pullPolicy: 'always' | 'if-not-present' | 'never';
   jobNetwork: 'host' | 'none';
   stopGraceSeconds: number;
+  sqliteSynchronous: 'normal' | 'full';
 }
 
 export interface OptionSpec {
@@ -57,6 +58,12 @@ export const OPTIONS: Record<keyof Config, OptionSpec> = {
     env: 'BARGE_STOP_GRACE_SECONDS',
     default: '30',
     description: 'Seconds between SIGTERM and SIGKILL when a job is terminated or times out',
+  },
+  sqliteSynchronous: {
+    flag: 'sqlite-synchronous',
+    env: 'BARGE_SQLITE_SYNCHRONOUS',
+    default: 'normal',
+    description: 'normal: commits survive a crash of Barge; full: they also survive power loss (slower)',
   },
 };
 
@@ -115,7 +122,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
   if (!Number.isInteger(stopGraceSeconds) || stopGraceSeconds < 0 || stopGraceSeconds > 3600) {
     throw new ConfigError(`stop grace seconds must be a whole number from 0 to 3600, got ${pick('stopGraceSeconds')}`);
   }
+  const sqliteSynchronous = pick('sqliteSynchronous');
+  if (sqliteSynchronous !== 'normal' && sqliteSynchronous !== 'full') {
+    throw new ConfigError(`sqlite synchronous must be normal or full, got ${sqliteSynchronous}`);
+  }
   return Object.freeze({
+    sqliteSynchronous,
     dockerSocket: pick('dockerSocket'),
     pullPolicy,
     jobNetwork,

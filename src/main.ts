@@ -29,8 +29,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
   const clock = { now: () => Date.now() };
-  const store = new SqliteStore(join(config.dataDir, 'barge.db'));
-  const logStore = new SqliteLogStore(join(config.dataDir, 'logs.db'));
+  const store = new SqliteStore(join(config.dataDir, 'barge.db'), config.sqliteSynchronous);
+  const logStore = new SqliteLogStore(join(config.dataDir, 'logs.db'), config.sqliteSynchronous);
   const logs = new Logs({ store: logStore, clock, region: config.region, accountId: config.accountId });
   // Containers are labelled and named per data directory, so two Barge installations on one
   // engine (or two test servers) never adopt each other's containers after a restart.

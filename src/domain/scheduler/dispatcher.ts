@@ -17,6 +17,19 @@ import type { SerialQueue } from '../serial.js';
 const HEAD_SIZE = 500;
 
 /**
+ * How much of a queue's head a pass needs. Reading and parsing jobs is most of a pass's cost,
+ * and a pass runs after every burst of submits: a queue that cannot dispatch needs none of
+ * them (WaitBoard answers from the queue's state), and one whose environments are full only
+ * needs its first job, unless time-limit actions must see how long each job waited.
+ */
+function headSize(queue: JobQueue, envs: EnvironmentCapacity[]): number {
+  const accepting = envs.filter((e) => e.accepting);
+  if (queue.state !== 'ENABLED' || accepting.length === 0) return 0;
+  if (queue.jobStateTimeLimitActions.length > 0) return HEAD_SIZE;
+  return accepting.some((e) => e.inUse < e.maxVcpus) ? HEAD_SIZE : 1;
+}
+
+/**
  * One dispatch pass: loads queues, environments, usage and the head of every queue, asks
  * planDispatch what to start, moves those jobs RUNNABLE → STARTING in one transaction with
  * their new attempt, hands them to the attempt runner, and publishes why the rest wait.
@@ -62,8 +75,9 @@ export class Dispatcher {
   }
 
   private async queueInput(queue: JobQueue, envs: EnvironmentCapacity[]): Promise<QueueInput> {
+    const limit = headSize(queue, envs);
     if (!queue.schedulingPolicyArn) {
-      return { queue, envs, fifo: await this.store.listRunnable({ queueArn: queue.arn, limit: HEAD_SIZE }) };
+      return { queue, envs, fifo: limit > 0 ? await this.store.listRunnable({ queueArn: queue.arn, limit }) : [] };
     }
     const policyName = this.arns.nameOf('scheduling-policy', queue.schedulingPolicyArn);
     const policy = policyName ? (await this.store.getResource('scheduling-policy', policyName))?.fairsharePolicy : undefined;
@@ -75,7 +89,7 @@ export class Dispatcher {
     for (const shareIdentifier of await this.store.listRunnableShares(queue.arn)) {
       shares.push({
         state: { shareIdentifier, runningVcpus: running.get(shareIdentifier) ?? 0, recentVcpuSeconds: recent.get(shareIdentifier) ?? 0, weight: weightOf(policy, shareIdentifier) },
-        jobs: await this.store.listRunnable({ queueArn: queue.arn, shareIdentifier, limit: HEAD_SIZE }),
+        jobs: limit > 0 ? await this.store.listRunnable({ queueArn: queue.arn, shareIdentifier, limit }) : [],
       });
     }
     return { queue, envs, fairShare: { policy, shares } };

@@ -10,6 +10,8 @@ import type { Dispatcher } from './dispatcher.js';
 
 /** How often the scheduler looks again when nothing wakes it (time limits, timeouts of waits). */
 const IDLE_PASS_MS = 1000;
+/** How long a wake waits for more wakes before a pass starts. */
+const WAKE_DELAY_MS = 5;
 
 /**
  * The scheduling loop. A pass resolves dependencies, then dispatches; anything that may free
@@ -22,6 +24,7 @@ export class Scheduler {
   private again = false;
   private stopped = false;
   private recovered = false;
+  private pending: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
@@ -44,6 +47,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.pending) clearTimeout(this.pending);
     await this.running;
   }
 
@@ -53,9 +57,16 @@ export class Scheduler {
       this.again = true;
       return;
     }
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-    });
+    if (this.pending) return;
+    // A burst of submits (16 clients, an array) wakes the scheduler once, a few ms later,
+    // instead of once per request: each pass costs reads and a commit of its own.
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      if (this.stopped || this.running) return;
+      this.running = this.loop().finally(() => {
+        this.running = undefined;
+      });
+    }, WAKE_DELAY_MS);
   }
 
   /** Runs passes until one changes nothing and no wake arrived meanwhile. */

@@ -18,7 +18,7 @@ import type {
   StreamEventQuery,
 } from '../../domain/logs/log-store.js';
 import { LOG_MIGRATIONS } from './log-migrations.js';
-import { openDatabase, StatementCache } from './database.js';
+import { openDatabase, StatementCache, type SynchronousMode } from './database.js';
 import { WriteBatcher } from './write-batcher.js';
 
 interface GroupRow {
@@ -68,8 +68,8 @@ export class SqliteLogStore implements LogStore {
   /** The listing and event queries vary with their filters; each variant is prepared once. */
   private readonly statements: StatementCache;
 
-  constructor(file: string) {
-    this.db = openDatabase(file, LOG_MIGRATIONS);
+  constructor(file: string, synchronous: SynchronousMode = 'full') {
+    this.db = openDatabase(file, LOG_MIGRATIONS, synchronous);
     this.statements = new StatementCache(this.db);
     this.writes = new WriteBatcher(this.db);
   }

@@ -17,7 +17,7 @@ import type { JobDefinition } from '../../domain/resources/job-definition.js';
 import { MIGRATIONS } from './migrations.js';
 import { jobChangeSql, jobListSql, sliceOf } from './job-queries.js';
 import { type JobRow, jobFromRow, jobToRow } from './rows.js';
-import { openDatabase, StatementCache } from './database.js';
+import { openDatabase, StatementCache, type SynchronousMode } from './database.js';
 import { WriteBatcher } from './write-batcher.js';
 
 const KIND_LABEL: Record<NamedResourceKind, ResourceKind> = {
@@ -38,8 +38,8 @@ export class SqliteStore implements Store {
   private readonly writes: WriteBatcher;
   private readonly statements: StatementCache;
 
-  constructor(file: string) {
-    this.db = openDatabase(file, MIGRATIONS);
+  constructor(file: string, synchronous: SynchronousMode = 'full') {
+    this.db = openDatabase(file, MIGRATIONS, synchronous);
     this.statements = new StatementCache(this.db);
     this.writes = new WriteBatcher(this.db);
   }

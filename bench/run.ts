@@ -1,0 +1,135 @@
+/**
+ * Barge vs moto_server, side by side on loopback: SubmitJob throughput, DescribeJobs latency with
+ * many stored jobs, and Barge's resident memory as jobs accumulate. `npm run bench`; sizes come
+ * from BENCH_* environment variables (bench/config.ts).
+ */
+import { cpus } from 'node:os';
+import type { RegisterJobDefinitionCommandInput } from '@aws-sdk/client-batch';
+import { makeClient } from './client.js';
+import { runJobBenchmarks } from './job-report.js';
+import { type BenchConfig, loadBenchConfig, WARMUP_JOBS } from './config.js';
+import { describeMachine, machineCpu } from './machine.js';
+import { createMotoRole } from './moto.js';
+import { describeLatency, JobLedger, submitMany } from './phases.js';
+import { BARGE_DEFINITION, createBenchQueue, MOTO_DEFINITION } from './setup.js';
+import { type ServerHandle, startBarge, startMoto } from './servers.js';
+import { type Figures, type MemorySample, printSummary, type Run } from './summary.js';
+
+const t0 = Date.now();
+function progress(message: string): void {
+  process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
+}
+
+async function setUp(server: ServerHandle, serviceRole: string, definition: RegisterJobDefinitionCommandInput): Promise<void> {
+  const client = makeClient(server.url);
+  try {
+    await createBenchQueue(client, serviceRole, definition);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Warm-up, then the timed sequential and concurrent SubmitJob runs, identical for both servers. */
+async function submitThroughput(config: BenchConfig, server: ServerHandle, ledger: JobLedger) {
+  progress(`${server.name}: warm-up (${WARMUP_JOBS} jobs)`);
+  await submitMany(server, ledger, WARMUP_JOBS, config.clients);
+  progress(`${server.name}: SubmitJob × ${config.submitJobs}, 1 client`);
+  const sequential = await submitMany(server, ledger, config.submitJobs, 1);
+  progress(`${server.name}: ${sequential.perSecond.toFixed(0)} jobs/s; SubmitJob × ${config.submitJobs}, ${config.clients} clients`);
+  const concurrent = await submitMany(server, ledger, config.submitJobs, config.clients);
+  progress(`${server.name}: ${concurrent.perSecond.toFixed(0)} jobs/s`);
+  return { sequential, concurrent };
+}
+
+async function benchBarge(config: BenchConfig, server: ServerHandle): Promise<Figures> {
+  await setUp(server, 'arn:aws:iam::123456789012:role/bench-batch-service', BARGE_DEFINITION);
+  const ledger = new JobLedger();
+  const memory: MemorySample[] = [{ jobs: 0, rssMiB: server.memory().rssMiB, when: 'stored' }];
+  const throughput = await submitThroughput(config, server, ledger);
+  let fill: Run | undefined;
+  for (const milestone of [config.jobs / 4, config.jobs / 2, config.jobs].map(Math.round)) {
+    if (ledger.count >= milestone) continue;
+    progress(`Barge: storing jobs up to ${milestone.toLocaleString('en-US')} (${config.fillClients} clients)`);
+    const run = await submitMany(server, ledger, milestone - ledger.count, config.fillClients);
+    fill = fill ? combine(fill, run) : run;
+    // A short pause lets in-flight work (WAL writes, GC) settle before the sample.
+    await new Promise((res) => setTimeout(res, 1000));
+    memory.push({ jobs: ledger.count, rssMiB: server.memory().rssMiB, when: 'stored' });
+    progress(`Barge: ${ledger.count} jobs, RSS ${server.memory().rssMiB.toFixed(1)} MiB`);
+  }
+  progress(`Barge: DescribeJobs × ${config.describeSamples} (100 ids, ${ledger.count} jobs stored)`);
+  const describe = await describeLatency(server, ledger, config.describeSamples);
+  memory.push({ jobs: ledger.count, rssMiB: server.memory().rssMiB, when: 'after DescribeJobs' });
+  return { ...throughput, ...(fill ? { fill } : {}), describe, describedWith: ledger.count, memory, peakMiB: server.memory().peakMiB };
+}
+
+async function benchMoto(config: BenchConfig, server: ServerHandle): Promise<Figures> {
+  const role = await createMotoRole(server.url, 'bench-batch-service');
+  await setUp(server, role, MOTO_DEFINITION);
+  const ledger = new JobLedger();
+  const memory: MemorySample[] = [{ jobs: 0, rssMiB: server.memory().rssMiB, when: 'stored' }];
+  const throughput = await submitThroughput(config, server, ledger);
+  progress(`moto: storing jobs up to ${config.motoJobs} (${config.clients} clients, at most ${config.motoFillSeconds}s)`);
+  const deadline = Date.now() + config.motoFillSeconds * 1000;
+  const fill = ledger.count < config.motoJobs ? await submitMany(server, ledger, config.motoJobs - ledger.count, config.clients, deadline) : undefined;
+  memory.push({ jobs: ledger.count, rssMiB: server.memory().rssMiB, when: 'stored' });
+  progress(`moto: DescribeJobs × ${config.motoDescribeSamples} (100 ids, ${ledger.count} jobs stored)`);
+  const describe = await describeLatency(server, ledger, config.motoDescribeSamples);
+  return { ...throughput, ...(fill ? { fill } : {}), describe, describedWith: ledger.count, memory, peakMiB: server.memory().peakMiB };
+}
+
+function combine(a: Run, b: Run): Run {
+  const count = a.count + b.count;
+  const seconds = a.seconds + b.seconds;
+  const mean = (x: number, y: number) => (x * a.count + y * b.count) / count;
+  return { count, seconds, perSecond: count / seconds, cpu: { serverMs: mean(a.cpu.serverMs, b.cpu.serverMs), clientMs: mean(a.cpu.clientMs, b.cpu.clientMs) } };
+}
+
+async function main(): Promise<void> {
+  const config = loadBenchConfig(process.env);
+  const cpuAtStart = machineCpu();
+  const ownAtStart = process.cpuUsage();
+  const servers: ServerHandle[] = [];
+  const stopAll = () => Promise.allSettled(servers.map((s) => s.stop()));
+  const abort = (why: string) => {
+    progress(why);
+    void stopAll().then(() => process.exit(1));
+  };
+  const watchdog = setTimeout(() => abort(`gave up after BENCH_TIMEOUT_SECONDS=${config.timeoutSeconds}`), config.timeoutSeconds * 1000);
+  process.once('SIGINT', () => abort('interrupted'));
+  process.once('SIGTERM', () => abort('terminated'));
+  try {
+    progress(`starting Barge${config.moto ? ' and moto' : ''}`);
+    const [bargeStart, motoStart] = await Promise.allSettled([
+      startBarge(config.bargeNodeArgs, config.dataDirParent),
+      config.moto ? startMoto(config.motoServer) : Promise.resolve(undefined),
+    ]);
+    for (const s of [bargeStart, motoStart]) if (s.status === 'fulfilled' && s.value) servers.push(s.value);
+    if (bargeStart.status === 'rejected') throw bargeStart.reason;
+    if (motoStart.status === 'rejected') throw motoStart.reason;
+    const barge = bargeStart.value;
+    const moto = motoStart.value;
+    const machine = describeMachine(config, barge, moto);
+    // One server is loaded at a time so neither steals the other's CPU on a small machine.
+    const bargeFigures = await benchBarge(config, barge);
+    const motoFigures = moto ? await benchMoto(config, moto) : undefined;
+    // CPU that neither this process nor the servers used: other tenants of the machine.
+    const own = process.cpuUsage(ownAtStart);
+    const cpuNow = machineCpu();
+    const capacityMs = (Date.now() - t0) * cpus().length;
+    const othersMs = cpuNow.processMs - cpuAtStart.processMs - (own.user + own.system) / 1000 - servers.reduce((sum, s) => sum + s.cpuMs(), 0);
+    const sharing = { others: Math.max(0, othersMs) / capacityMs, steal: (cpuNow.stealMs - cpuAtStart.stealMs) / capacityMs };
+    printSummary(config, { machine, sharing }, bargeFigures, motoFigures);
+    // The job-running part starts fresh servers of its own once these are stopped.
+    await stopAll();
+    await runJobBenchmarks(process.env, progress);
+  } finally {
+    clearTimeout(watchdog);
+    await stopAll();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
