@@ -12,7 +12,7 @@ import { describeMachine, machineCpu } from './machine.js';
 import { createMotoRole } from './moto.js';
 import { describeLatency, JobLedger, submitMany } from './phases.js';
 import { BARGE_DEFINITION, createBenchQueue, MOTO_DEFINITION } from './setup.js';
-import { type ServerHandle, startBarge, startMoto } from './servers.js';
+import { type ServerHandle, startBarge, startMoto, stopEveryServer } from './servers.js';
 import { type Figures, type MemorySample, printSummary, type Run } from './summary.js';
 
 const t0 = Date.now();
@@ -93,7 +93,8 @@ async function main(): Promise<void> {
   const stopAll = () => Promise.allSettled(servers.map((s) => s.stop()));
   const abort = (why: string) => {
     progress(why);
-    void stopAll().then(() => process.exit(1));
+    // Not just `servers`: the job-running part starts servers of its own.
+    void stopEveryServer().then(() => process.exit(1));
   };
   const watchdog = setTimeout(() => abort(`gave up after BENCH_TIMEOUT_SECONDS=${config.timeoutSeconds}`), config.timeoutSeconds * 1000);
   process.once('SIGINT', () => abort('interrupted'));

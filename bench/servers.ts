@@ -23,6 +23,14 @@ export interface ServerHandle {
   stop(): Promise<void>;
 }
 
+/** Every server started and not yet stopped, whoever started it, so an abort can stop them all. */
+const live = new Set<ServerHandle>();
+
+/** Stops every server still running (used when a run is interrupted or times out). */
+export function stopEveryServer(): Promise<PromiseSettledResult<void>[]> {
+  return Promise.allSettled([...live].map((server) => server.stop()));
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const server = createServer();
@@ -128,6 +136,7 @@ async function ready(name: string, child: ChildProcess, url: string, options: Re
       const timer = setTimeout(() => signal('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+      live.delete(handle);
       options.cleanup();
     },
   };
@@ -138,6 +147,7 @@ async function ready(name: string, child: ChildProcess, url: string, options: Re
       if (!alive) throw new Error(`${name} exited before accepting connections`);
       try {
         await client.send(new DescribeJobQueuesCommand({}));
+        live.add(handle);
         return handle;
       } catch (error) {
         if (Date.now() > deadline) throw new Error(`${name} not ready after 60s: ${(error as Error).message}`);
