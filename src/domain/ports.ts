@@ -142,8 +142,8 @@ export interface Store {
   listRunnable(query: { queueArn: string; shareIdentifier?: string; limit: number }): Promise<RunnableJob[]>;
   /** Share identifiers that have RUNNABLE jobs in a queue. */
   listRunnableShares(queueArn: string): Promise<string[]>;
-  /** How many RUNNABLE jobs of a queue come before this one in FIFO order. */
-  countRunnableAhead(queueArn: string, jobId: string): Promise<number>;
+  /** How many RUNNABLE jobs of a queue come before this one in FIFO order, counting at most `cap`. */
+  countRunnableAhead(queueArn: string, jobId: string, cap: number): Promise<number>;
   /** vCPUs reserved by STARTING and RUNNING jobs, per compute environment ARN. */
   vcpusInUse(): Promise<Map<string, number>>;
   /** vCPUs of STARTING and RUNNING jobs of a queue, per share identifier. */

@@ -1,35 +1,37 @@
 import type { Arns } from '../arn.js';
-import type { JsonObject, Page, Tags } from '../common.js';
+import type { Page } from '../common.js';
 import { InvalidInputError, InvalidStateError, NotFoundError } from '../errors.js';
 import { decodeToken, toPage } from '../pagination.js';
 import type { Clock, Store } from '../ports.js';
 import { checkTags } from '../tags.js';
-import { checkContainerProperties, type ContainerProperties } from './container-properties.js';
+import { checkContainerProperties } from './container-properties.js';
 import {
   type JobDefinition,
-  type JobDefinitionType,
   type JobTimeout,
   parseJobDefinitionRef,
   type PlatformCapability,
   type RetryStrategy,
 } from './job-definition.js';
 
-export interface RegisterJobDefinition {
-  name: string;
-  type: JobDefinitionType;
-  parameters?: Record<string, string>;
-  schedulingPriority?: number;
-  containerProperties?: ContainerProperties;
-  nodeProperties?: JsonObject;
-  ecsProperties?: JsonObject;
-  eksProperties?: JsonObject;
-  consumableResourceProperties?: JsonObject;
-  retryStrategy?: RetryStrategy;
-  timeout?: JobTimeout;
-  propagateTags?: boolean;
-  platformCapabilities?: PlatformCapability[];
-  tags?: Tags;
-}
+/** What RegisterJobDefinition takes: a definition's own fields, before Barge adds revision, ARN and status. */
+export type RegisterJobDefinition = Pick<JobDefinition, 'name' | 'type'> &
+  Partial<
+    Pick<
+      JobDefinition,
+      | 'parameters'
+      | 'schedulingPriority'
+      | 'containerProperties'
+      | 'nodeProperties'
+      | 'ecsProperties'
+      | 'eksProperties'
+      | 'consumableResourceProperties'
+      | 'retryStrategy'
+      | 'timeout'
+      | 'propagateTags'
+      | 'platformCapabilities'
+      | 'tags'
+    >
+  >;
 
 export class JobDefinitions {
   constructor(

@@ -1,7 +1,6 @@
 import type { Arns } from '../arn.js';
 import type { JsonObject, Page, ResourceState, Tags } from '../common.js';
 import { InvalidInputError, InvalidStateError, NotFoundError } from '../errors.js';
-import { isTerminal } from '../jobs/job.js';
 import { decodeToken, toPage } from '../pagination.js';
 import type { Clock, Store } from '../ports.js';
 import type { SerialQueue } from '../serial.js';
@@ -144,7 +143,7 @@ export class JobQueues {
     const waiting = ['SUBMITTED', 'PENDING', 'RUNNABLE'] as const;
     for (;;) {
       const slice = await this.store.listJobs({ scope: { kind: 'queue', jobQueueArn: queue.arn }, statuses: [...waiting], limit: 500 });
-      const ids = slice.items.filter((j) => !isTerminal(j.status)).map((j) => j.jobId);
+      const ids = slice.items.map((j) => j.jobId);
       if (ids.length === 0) return;
       const now = this.clock.now();
       await this.store.updateJobs(ids, [...waiting], { status: 'FAILED', statusReason: reason, stoppedAt: now, isCancelled: true });

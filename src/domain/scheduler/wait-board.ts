@@ -53,7 +53,7 @@ export class WaitBoard {
       case 'no-environment':
         return reasons.render(reasons.noAcceptingEnvironment(queue.name, queue.envs));
       default: {
-        const ahead = await this.store.countRunnableAhead(job.spec.jobQueueArn, job.jobId);
+        const ahead = await this.store.countRunnableAhead(job.spec.jobQueueArn, job.jobId, reasons.MAX_COUNTED_AHEAD);
         return reasons.render(reasons.waitingForCapacity(queue.name, vcpus, queue.envs, ahead));
       }
     }

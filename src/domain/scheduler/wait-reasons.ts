@@ -44,8 +44,15 @@ export function neverFits(queueName: string, vcpus: number, envs: EnvironmentCap
   };
 }
 
+/**
+ * Positions are counted up to here: DescribeJobs and ListJobs ask for up to 100 and 1,000
+ * reasons at once, and counting every job ahead in a queue of 100,000 for each would be slow.
+ */
+export const MAX_COUNTED_AHEAD = 100;
+
 export function waitingForCapacity(queueName: string, vcpus: number, envs: EnvironmentCapacity[], ahead: number): WaitReason {
-  const position = ahead === 0 ? 'first in line' : `${ahead} job${ahead === 1 ? '' : 's'} ahead of it`;
+  const position =
+    ahead === 0 ? 'first in line' : ahead >= MAX_COUNTED_AHEAD ? `${MAX_COUNTED_AHEAD} or more jobs ahead of it` : `${ahead} job${ahead === 1 ? '' : 's'} ahead of it`;
   return {
     text: `Waiting for capacity: the job needs ${fmt(vcpus)} vCPUs (${envs.map(describeEnv).join('; ')}); ${position} in job queue ${queueName}`,
   };

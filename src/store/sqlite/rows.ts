@@ -54,15 +54,25 @@ export function jobToRow(job: Job): Omit<JobRow, 'seq' | 'parent_spec' | 'comput
   };
 }
 
-/** `specCache` lets the children of one parent share one parsed spec within a read. */
-export function jobFromRow(row: JobRow, specCache: Map<string, string>): Job {
-  const specText = row.spec ?? row.parent_spec ?? specCache.get(row.parent_id ?? '');
-  if (specText === undefined || specText === null) throw new Error(`Job ${row.job_id} has no spec and no parent spec`);
-  if (row.parent_id && row.parent_spec) specCache.set(row.parent_id, row.parent_spec);
+/**
+ * `parentSpecs` holds the parsed spec of each array parent met in one read, so the children of
+ * an array (which share it, and may be hundreds in one page) parse it once.
+ */
+export function jobFromRow(row: JobRow, parentSpecs: Map<string, JobSpec>): Job {
+  let spec: JobSpec;
+  if (row.spec !== null) spec = JSON.parse(row.spec) as JobSpec;
+  else {
+    const cached = row.parent_id === null ? undefined : parentSpecs.get(row.parent_id);
+    if (cached) spec = cached;
+    else if (row.parent_id !== null && row.parent_spec) {
+      spec = JSON.parse(row.parent_spec) as JobSpec;
+      parentSpecs.set(row.parent_id, spec);
+    } else throw new Error(`Job ${row.job_id} has no spec and no parent spec`);
+  }
   const job: Job = {
     jobId: row.job_id,
     jobArn: '',
-    spec: JSON.parse(specText) as JobSpec,
+    spec,
     status: row.status as JobStatus,
     createdAt: row.created_at,
     attempts: JSON.parse(row.attempts) as Attempt[],

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Slice, Tags } from '../../domain/common.js';
 import { ConflictError, type ResourceKind } from '../../domain/errors.js';
-import { type ArrayStatusSummary, emptyStatusSummary, type Job, type JobStatus } from '../../domain/jobs/job.js';
+import { type ArrayStatusSummary, emptyStatusSummary, type Job, type JobSpec, type JobStatus } from '../../domain/jobs/job.js';
 import type {
   ArrayChildState,
   JobChange,
@@ -193,7 +193,7 @@ export class SqliteStore implements Store {
 
   async getJobs(jobIds: string[]): Promise<Job[]> {
     const byId = new Map<string, Job>();
-    const specCache = new Map<string, string>();
+    const parentSpecs = new Map<string, JobSpec>();
     for (let i = 0; i < jobIds.length; i += CHUNK) {
       const chunk = jobIds.slice(i, i + CHUNK);
       const rows = this.sql(
@@ -201,7 +201,7 @@ export class SqliteStore implements Store {
            WHERE j.job_id IN (${chunk.map(() => '?').join(',')})`,
         )
         .all(...chunk) as JobRow[];
-      for (const row of rows) byId.set(row.job_id, jobFromRow(row, specCache));
+      for (const row of rows) byId.set(row.job_id, jobFromRow(row, parentSpecs));
     }
     return jobIds.flatMap((id) => {
       const job = byId.get(id);
@@ -212,8 +212,8 @@ export class SqliteStore implements Store {
   async listJobs(query: JobListQuery): Promise<Slice<Job>> {
     const { sql, params, cursorOf } = jobListSql(query);
     const rows = this.sql(sql).all(...params) as JobRow[];
-    const specCache = new Map<string, string>();
-    return sliceOf(rows, query.limit, (r) => jobFromRow(r, specCache), cursorOf);
+    const parentSpecs = new Map<string, JobSpec>();
+    return sliceOf(rows, query.limit, (r) => jobFromRow(r, parentSpecs), cursorOf);
   }
 
   async arrayStatusSummaries(parentJobIds: string[]): Promise<Map<string, ArrayStatusSummary>> {
@@ -276,8 +276,8 @@ export class SqliteStore implements Store {
          WHERE ${where.join(' AND ')} ORDER BY j.seq LIMIT ?`,
       )
       .all(...params) as JobRow[];
-    const specCache = new Map<string, string>();
-    return sliceOf(rows, query.limit, (r) => jobFromRow(r, specCache), (r) => String(r.seq));
+    const parentSpecs = new Map<string, JobSpec>();
+    return sliceOf(rows, query.limit, (r) => jobFromRow(r, parentSpecs), (r) => String(r.seq));
   }
 
   async listRunnable(query: { queueArn: string; shareIdentifier?: string; limit: number }): Promise<RunnableJob[]> {
@@ -288,8 +288,8 @@ export class SqliteStore implements Store {
          ORDER BY ${byShare ? 'j.scheduling_priority DESC, ' : ''}j.created_at, j.seq LIMIT ?`,
       )
       .all(...(byShare ? [query.queueArn, query.shareIdentifier, query.limit] : [query.queueArn, query.limit])) as JobRow[];
-    const specCache = new Map<string, string>();
-    return rows.map((r) => ({ job: jobFromRow(r, specCache), vcpus: r.vcpus, statusChangedAt: r.status_changed_at ?? r.created_at }));
+    const parentSpecs = new Map<string, JobSpec>();
+    return rows.map((r) => ({ job: jobFromRow(r, parentSpecs), vcpus: r.vcpus, statusChangedAt: r.status_changed_at ?? r.created_at }));
   }
 
   async listRunnableShares(queueArn: string): Promise<string[]> {
@@ -298,13 +298,14 @@ export class SqliteStore implements Store {
     return rows.map((r) => r.s);
   }
 
-  async countRunnableAhead(queueArn: string, jobId: string): Promise<number> {
+  async countRunnableAhead(queueArn: string, jobId: string, cap: number): Promise<number> {
     const row = this.sql(
-        `SELECT COUNT(*) AS n FROM jobs j, (SELECT created_at, seq FROM jobs WHERE job_id = ?) me
+      `SELECT COUNT(*) AS n FROM (
+         SELECT 1 FROM jobs j, (SELECT created_at, seq FROM jobs WHERE job_id = ?) me
          WHERE j.queue_arn = ? AND j.status = 'RUNNABLE'
-           AND (j.created_at < me.created_at OR (j.created_at = me.created_at AND j.seq < me.seq))`,
-      )
-      .get(jobId, queueArn) as { n: number };
+           AND (j.created_at < me.created_at OR (j.created_at = me.created_at AND j.seq < me.seq))
+         LIMIT ?)`,
+    ).get(jobId, queueArn, cap) as { n: number };
     return row.n;
   }
 
