@@ -5,7 +5,7 @@ import { applyContainerOverrides, type ContainerProperties, reservationOf } from
 import { mergeParameters, substituteParameters } from '../../src/domain/resources/parameters.js';
 
 const base: ContainerProperties = {
-  image: 'img',
+  image: 'localhost/busybox:latest',
   command: ['run', 'Ref::input'],
   environment: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }],
   resourceRequirements: [{ type: 'VCPU', value: '2' }, { type: 'MEMORY', value: '1024' }],
@@ -33,7 +33,7 @@ test('overrides: command replaces, environment merges by name, requirements repl
 
 test('legacy vcpus/memory overrides only apply to legacy definitions', () => {
   assert.throws(() => applyContainerOverrides(base, { vcpus: 4 }), (e: unknown) => e instanceof InvalidInputError && /deprecated key/.test(e.message));
-  const legacy: ContainerProperties = { image: 'img', vcpus: 1, memory: 128, other: {} };
+  const legacy: ContainerProperties = { image: 'localhost/busybox:latest', vcpus: 1, memory: 128, other: {} };
   assert.deepEqual(reservationOf(applyContainerOverrides(legacy, { vcpus: 4, memory: 256 })), { vcpus: 4, memoryMiB: 256, gpus: 0 });
   const viaRequirements = applyContainerOverrides(legacy, { resourceRequirements: [{ type: 'VCPU', value: '8' }] });
   assert.equal(viaRequirements.vcpus, undefined);

@@ -25,19 +25,19 @@ const job = (container: Record<string, unknown>, extra: Partial<Job> = {}): Job 
   }) as Job;
 
 test('log destination: /aws/batch/job and <definition>/default/<task>, or as awslogs options say', () => {
-  assert.deepEqual(logDestination(job({ image: 'i' }), 'task1'), { group: '/aws/batch/job', stream: 'my-def/default/task1', createGroup: true });
-  const custom = job({ image: 'i', logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/team/jobs', 'awslogs-stream-prefix': 'etl', 'awslogs-create-group': 'true' } } });
+  assert.deepEqual(logDestination(job({ image: 'localhost/busybox:latest' }), 'task1'), { group: '/aws/batch/job', stream: 'my-def/default/task1', createGroup: true });
+  const custom = job({ image: 'localhost/busybox:latest', logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/team/jobs', 'awslogs-stream-prefix': 'etl', 'awslogs-create-group': 'true' } } });
   assert.deepEqual(logDestination(custom, 't'), { group: '/team/jobs', stream: 'etl/default/t', createGroup: true });
 });
 
 test('AWS_BATCH_* variables, array ones only for children', () => {
-  assert.deepEqual(batchEnvironment(job({ image: 'i' }), { attempt: 2, queueName: 'q', computeEnvironmentName: 'ce' }), {
+  assert.deepEqual(batchEnvironment(job({ image: 'localhost/busybox:latest' }), { attempt: 2, queueName: 'q', computeEnvironmentName: 'ce' }), {
     AWS_BATCH_JOB_ID: 'abc',
     AWS_BATCH_JOB_ATTEMPT: '2',
     AWS_BATCH_JQ_NAME: 'q',
     AWS_BATCH_CE_NAME: 'ce',
   });
-  const child = job({ image: 'i' }, { jobId: 'p:4', arrayParent: { jobId: 'p', index: 4 } });
+  const child = job({ image: 'localhost/busybox:latest' }, { jobId: 'p:4', arrayParent: { jobId: 'p', index: 4 } });
   child.spec.arraySize = 10;
   const env = batchEnvironment(child, { attempt: 1, queueName: 'q', computeEnvironmentName: 'ce' });
   assert.equal(env['AWS_BATCH_JOB_ARRAY_INDEX'], '4');
@@ -47,7 +47,7 @@ test('AWS_BATCH_* variables, array ones only for children', () => {
 test('container spec: mounts from volumes, Linux parameters, injected variables win', () => {
   const spec = buildContainerSpec(
     job({
-      image: 'img',
+      image: 'localhost/busybox:latest',
       command: ['run'],
       environment: [{ name: 'AWS_BATCH_JOB_ID', value: 'spoofed' }, { name: 'A', value: '1' }],
       volumes: [{ name: 'data', host: { sourcePath: '/srv/data' } }, { name: 'unused' }],

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   type BatchClient,
   CreateSchedulingPolicyCommand,
@@ -9,10 +9,9 @@ import {
   SubmitJobCommand,
   UpdateJobQueueCommand,
 } from '@aws-sdk/client-batch';
-import { batchClient } from '../helpers/clients.js';
 import { createEnvironment, createQueue, shellDefinition, uniqueName } from '../helpers/fixtures.js';
-import { type BargeProcess, startBarge } from '../helpers/server.js';
-import { describeJob, waitForEnd, waitForStatus } from '../helpers/wait.js';
+import { useBarge } from '../helpers/server.js';
+import { describeJob, waitFor, waitForEnd, waitForStatus } from '../helpers/wait.js';
 
 /** Submits jobs and samples how many hold capacity at once until all have ended. */
 async function maxConcurrency(client: BatchClient, ids: string[]): Promise<number> {
@@ -32,35 +31,26 @@ async function maxConcurrency(client: BatchClient, ids: string[]): Promise<numbe
 }
 
 describe('capacity and scheduling order', () => {
-  let barge: BargeProcess;
-  let client: BatchClient;
-  before(async () => {
-    barge = await startBarge();
-    client = batchClient(barge.url);
-  });
-  after(async () => {
-    client.destroy();
-    await barge.stop();
-  });
+  const server = useBarge();
 
   test('ten 10-vCPU jobs run three at a time on 36 vCPUs, five at a time with 24 more', async () => {
-    const ce36 = await createEnvironment(client, { maxvCpus: 36 });
-    const queue = await createQueue(client, ce36.arn);
-    const def = await shellDefinition(client, 'sleep 2', { vcpus: 10 });
+    const ce36 = await createEnvironment(server.client, { maxvCpus: 36 });
+    const queue = await createQueue(server.client, ce36.arn);
+    const def = await shellDefinition(server.client, 'sleep 2', { vcpus: 10 });
     const submitTen = async () => {
       const ids: string[] = [];
-      for (let i = 0; i < 10; i++) ids.push((await client.send(new SubmitJobCommand({ jobName: `c${i}`, jobQueue: queue.name, jobDefinition: def.name }))).jobId!);
+      for (let i = 0; i < 10; i++) ids.push((await server.client.send(new SubmitJobCommand({ jobName: `c${i}`, jobQueue: queue.name, jobDefinition: def.name }))).jobId!);
       return ids;
     };
     const first = await submitTen();
-    const waiting = await waitForStatus(client, first[9]!, ['RUNNABLE']);
+    const waiting = await waitForStatus(server.client, first[9]!, ['RUNNABLE']);
     assert.match(waiting.statusReason ?? '', /Waiting for capacity: the job needs 10 vCPUs \(.*: 30 of 36 vCPUs in use\)/);
-    const ce = (await client.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: [ce36.name] }))).computeEnvironments?.[0];
+    const ce = (await server.client.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: [ce36.name] }))).computeEnvironments?.[0];
     assert.ok((ce?.computeResources?.desiredvCpus ?? 0) > 0, 'desiredvCpus follows demand');
-    assert.equal(await maxConcurrency(client, first), 3);
+    assert.equal(await maxConcurrency(server.client, first), 3);
 
-    const ce24 = await createEnvironment(client, { maxvCpus: 24 });
-    await client.send(
+    const ce24 = await createEnvironment(server.client, { maxvCpus: 24 });
+    await server.client.send(
       new UpdateJobQueueCommand({
         jobQueue: queue.name,
         computeEnvironmentOrder: [
@@ -69,26 +59,30 @@ describe('capacity and scheduling order', () => {
         ],
       }),
     );
-    assert.equal(await maxConcurrency(client, await submitTen()), 5);
+    assert.equal(await maxConcurrency(server.client, await submitTen()), 5);
   });
 
   test('when capacity frees, the higher-priority queue goes first', async () => {
-    const ce = await createEnvironment(client, { maxvCpus: 1 });
-    const low = await createQueue(client, ce.arn, { priority: 1 });
-    const high = await createQueue(client, ce.arn, { priority: 10 });
-    const blocker = await shellDefinition(client, 'sleep 2');
-    const quick = await shellDefinition(client, 'sleep 0.2');
-    const b = await client.send(new SubmitJobCommand({ jobName: 'blocker', jobQueue: low.name, jobDefinition: blocker.name }));
-    await waitForStatus(client, b.jobId!, ['STARTING', 'RUNNING']);
+    const ce = await createEnvironment(server.client, { maxvCpus: 1 });
+    const low = await createQueue(server.client, ce.arn, { priority: 1 });
+    const high = await createQueue(server.client, ce.arn, { priority: 10 });
+    const blocker = await shellDefinition(server.client, 'sleep 2');
+    const quick = await shellDefinition(server.client, 'sleep 0.2');
+    const b = await server.client.send(new SubmitJobCommand({ jobName: 'blocker', jobQueue: low.name, jobDefinition: blocker.name }));
+    await waitForStatus(server.client, b.jobId!, ['STARTING', 'RUNNING']);
     const lows: string[] = [];
     const highs: string[] = [];
-    for (let i = 0; i < 3; i++) lows.push((await client.send(new SubmitJobCommand({ jobName: `low${i}`, jobQueue: low.name, jobDefinition: quick.name }))).jobId!);
-    for (let i = 0; i < 3; i++) highs.push((await client.send(new SubmitJobCommand({ jobName: `high${i}`, jobQueue: high.name, jobDefinition: quick.name }))).jobId!);
-    const lowWait = await describeJob(client, lows[0]!);
+    for (let i = 0; i < 3; i++) lows.push((await server.client.send(new SubmitJobCommand({ jobName: `low${i}`, jobQueue: low.name, jobDefinition: quick.name }))).jobId!);
+    for (let i = 0; i < 3; i++) highs.push((await server.client.send(new SubmitJobCommand({ jobName: `high${i}`, jobQueue: high.name, jobDefinition: quick.name }))).jobId!);
+    // Submitted jobs are evaluated by the next scheduling pass; wait until it has seen this one.
+    const lowWait = await waitFor('a wait reason', async () => {
+      const j = await describeJob(server.client, lows[0]!);
+      return j.status === 'RUNNABLE' && j.statusReason ? j : undefined;
+    });
     assert.match(lowWait.statusReason ?? '', /higher-priority job queue|Waiting for capacity/);
-    const snapshot = await client.send(new GetJobQueueSnapshotCommand({ jobQueue: high.name }));
+    const snapshot = await server.client.send(new GetJobQueueSnapshotCommand({ jobQueue: high.name }));
     assert.deepEqual(snapshot.frontOfQueue?.jobs?.map((j) => j.jobArn?.split('/').pop()), highs);
-    const ended = await Promise.all([...highs, ...lows].map((id) => waitForEnd(client, id, 120_000)));
+    const ended = await Promise.all([...highs, ...lows].map((id) => waitForEnd(server.client, id, 120_000)));
     const started = (id: string) => ended.find((j) => j.jobId === id)!.startedAt!;
     const lastHigh = Math.max(...highs.map(started));
     const firstLow = Math.min(...lows.map(started));
@@ -96,20 +90,20 @@ describe('capacity and scheduling order', () => {
   });
 
   test('fair share interleaves shares instead of running the first submitter first', async () => {
-    const ce = await createEnvironment(client, { maxvCpus: 1 });
-    const policy = await client.send(
+    const ce = await createEnvironment(server.client, { maxvCpus: 1 });
+    const policy = await server.client.send(
       new CreateSchedulingPolicyCommand({ name: uniqueName('fs'), fairsharePolicy: { shareDecaySeconds: 3600, shareDistribution: [{ shareIdentifier: 'A', weightFactor: 1 }, { shareIdentifier: 'B', weightFactor: 1 }] } }),
     );
-    const queue = await createQueue(client, ce.arn, { schedulingPolicyArn: policy.arn! });
-    const blocker = await shellDefinition(client, 'sleep 2');
-    const quick = await shellDefinition(client, 'sleep 0.2');
-    const b = await client.send(new SubmitJobCommand({ jobName: 'blocker', jobQueue: queue.name, jobDefinition: blocker.name, shareIdentifier: 'C' }));
-    await waitForStatus(client, b.jobId!, ['STARTING', 'RUNNING']);
+    const queue = await createQueue(server.client, ce.arn, { schedulingPolicyArn: policy.arn! });
+    const blocker = await shellDefinition(server.client, 'sleep 2');
+    const quick = await shellDefinition(server.client, 'sleep 0.2');
+    const b = await server.client.send(new SubmitJobCommand({ jobName: 'blocker', jobQueue: queue.name, jobDefinition: blocker.name, shareIdentifier: 'C' }));
+    await waitForStatus(server.client, b.jobId!, ['STARTING', 'RUNNING']);
     const a: string[] = [];
     const bIds: string[] = [];
-    for (let i = 0; i < 3; i++) a.push((await client.send(new SubmitJobCommand({ jobName: `a${i}`, jobQueue: queue.name, jobDefinition: quick.name, shareIdentifier: 'A' }))).jobId!);
-    for (let i = 0; i < 3; i++) bIds.push((await client.send(new SubmitJobCommand({ jobName: `b${i}`, jobQueue: queue.name, jobDefinition: quick.name, shareIdentifier: 'B' }))).jobId!);
-    const ended = await Promise.all([...a, ...bIds].map((id) => waitForEnd(client, id, 120_000)));
+    for (let i = 0; i < 3; i++) a.push((await server.client.send(new SubmitJobCommand({ jobName: `a${i}`, jobQueue: queue.name, jobDefinition: quick.name, shareIdentifier: 'A' }))).jobId!);
+    for (let i = 0; i < 3; i++) bIds.push((await server.client.send(new SubmitJobCommand({ jobName: `b${i}`, jobQueue: queue.name, jobDefinition: quick.name, shareIdentifier: 'B' }))).jobId!);
+    const ended = await Promise.all([...a, ...bIds].map((id) => waitForEnd(server.client, id, 120_000)));
     const order = [...ended].sort((x, y) => x.startedAt! - y.startedAt!).map((j) => j.jobName![0]);
     assert.ok(order.slice(0, 2).includes('b'), `share B started among the first two, not after all of A: ${order.join('')}`);
   });

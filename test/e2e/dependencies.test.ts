@@ -3,57 +3,51 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type BatchClient, ListJobsCommand, SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
-import { batchClient } from '../helpers/clients.js';
+import { ListJobsCommand, SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
 import { createEnvironment, createQueue, shellDefinition, uniqueName } from '../helpers/fixtures.js';
-import { type BargeProcess, startBarge } from '../helpers/server.js';
+import { useBarge } from '../helpers/server.js';
 import { describeJob, waitFor, waitForEnd } from '../helpers/wait.js';
 
 describe('dependencies and array jobs', () => {
-  let barge: BargeProcess;
-  let client: BatchClient;
+  const server = useBarge();
   let q1: { name: string; arn: string };
   let q2: { name: string; arn: string };
   let hostDir: string;
   before(async () => {
-    barge = await startBarge();
-    client = batchClient(barge.url);
-    const ce = await createEnvironment(client, { maxvCpus: 8 });
-    q1 = await createQueue(client, ce.arn);
-    q2 = await createQueue(client, ce.arn);
+    const ce = await createEnvironment(server.client, { maxvCpus: 8 });
+    q1 = await createQueue(server.client, ce.arn);
+    q2 = await createQueue(server.client, ce.arn);
     hostDir = mkdtempSync(join(tmpdir(), 'barge-deps-'));
   });
   after(async () => {
-    client.destroy();
-    await barge.stop();
     rmSync(hostDir, { recursive: true, force: true });
   });
 
   const submit = (queue: string, definition: string, extra: Partial<SubmitJobCommandInput> = {}) =>
-    client.send(new SubmitJobCommand({ jobName: uniqueName('dep'), jobQueue: queue, jobDefinition: definition, ...extra }));
+    server.client.send(new SubmitJobCommand({ jobName: uniqueName('dep'), jobQueue: queue, jobDefinition: definition, ...extra }));
   const lines = (file: string) => readFileSync(join(hostDir, file), 'utf8').trim().split('\n');
 
   test('three jobs chained across two queues run strictly one after another', async () => {
-    const def = await shellDefinition(client, 'echo "start $TAG" >> /out/chain; sleep 1; echo "end $TAG" >> /out/chain', { hostDir });
+    const def = await shellDefinition(server.client, 'echo "start $TAG" >> /out/chain; sleep 1; echo "end $TAG" >> /out/chain', { hostDir });
     const tag = (t: string) => ({ containerOverrides: { environment: [{ name: 'TAG', value: t }] } });
     // The boto3 idiom: each submit passes the previous jobId.
     const a = await submit(q1.name, def.name, tag('a'));
     const b = await submit(q2.name, def.name, { ...tag('b'), dependsOn: [{ jobId: a.jobId! }] });
     const c = await submit(q1.name, def.name, { ...tag('c'), dependsOn: [{ jobId: b.jobId! }] });
-    assert.equal((await describeJob(client, c.jobId!)).status !== 'RUNNING', true);
-    const last = await waitForEnd(client, c.jobId!, 90_000);
+    assert.equal((await describeJob(server.client, c.jobId!)).status !== 'RUNNING', true);
+    const last = await waitForEnd(server.client, c.jobId!, 90_000);
     assert.equal(last.status, 'SUCCEEDED', last.statusReason);
     assert.deepEqual(lines('chain'), ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
   });
 
   test('a failed dependency fails its dependants, transitively, without running them', async () => {
-    const failing = await shellDefinition(client, 'exit 1');
-    const marker = await shellDefinition(client, 'echo ran >> /out/should-not-exist', { hostDir });
+    const failing = await shellDefinition(server.client, 'exit 1');
+    const marker = await shellDefinition(server.client, 'echo ran >> /out/should-not-exist', { hostDir });
     const a = await submit(q1.name, failing.name);
     const b = await submit(q1.name, marker.name, { dependsOn: [{ jobId: a.jobId! }] });
     const c = await submit(q2.name, marker.name, { dependsOn: [{ jobId: b.jobId! }] });
     for (const id of [b.jobId!, c.jobId!]) {
-      const job = await waitForEnd(client, id);
+      const job = await waitForEnd(server.client, id);
       assert.equal(job.status, 'FAILED');
       assert.equal(job.statusReason, 'Dependent Job failed');
       assert.deepEqual(job.attempts, []);
@@ -62,21 +56,21 @@ describe('dependencies and array jobs', () => {
   });
 
   test('dependants wait while the upstream still has retries left', async () => {
-    const flaky = await shellDefinition(client, 'test "$AWS_BATCH_JOB_ATTEMPT" -ge 2', { retryStrategy: { attempts: 2 } });
-    const after = await shellDefinition(client, 'true');
+    const flaky = await shellDefinition(server.client, 'test "$AWS_BATCH_JOB_ATTEMPT" -ge 2', { retryStrategy: { attempts: 2 } });
+    const after = await shellDefinition(server.client, 'true');
     const a = await submit(q1.name, flaky.name);
     const b = await submit(q1.name, after.name, { dependsOn: [{ jobId: a.jobId! }] });
-    const job = await waitForEnd(client, b.jobId!);
+    const job = await waitForEnd(server.client, b.jobId!);
     assert.equal(job.status, 'SUCCEEDED');
-    assert.equal((await describeJob(client, a.jobId!)).attempts?.length, 2);
+    assert.equal((await describeJob(server.client, a.jobId!)).attempts?.length, 2);
   });
 
   test('a 1,000-child array runs every child with its index and size', async () => {
-    const def = await shellDefinition(client, 'echo "$AWS_BATCH_JOB_ARRAY_INDEX/$AWS_BATCH_JOB_ARRAY_SIZE" > /out/child-$AWS_BATCH_JOB_ARRAY_INDEX', { hostDir });
+    const def = await shellDefinition(server.client, 'echo "$AWS_BATCH_JOB_ARRAY_INDEX/$AWS_BATCH_JOB_ARRAY_SIZE" > /out/child-$AWS_BATCH_JOB_ARRAY_INDEX', { hostDir });
     const parent = await submit(q1.name, def.name, { arrayProperties: { size: 1000 } });
     const seen = new Set<string>();
     const done = await waitFor('the array to finish', async () => {
-      const p = await describeJob(client, parent.jobId!);
+      const p = await describeJob(server.client, parent.jobId!);
       seen.add(p.status!);
       return p.status === 'SUCCEEDED' || p.status === 'FAILED' ? p : undefined;
     }, 900_000, 500);
@@ -84,33 +78,33 @@ describe('dependencies and array jobs', () => {
     assert.equal(done.arrayProperties?.statusSummary?.['SUCCEEDED'], 1000);
     assert.ok(!seen.has('RUNNING') && !seen.has('RUNNABLE'), 'an array parent is never RUNNABLE or RUNNING');
     for (const i of [0, 499, 999]) assert.equal(lines(`child-${i}`)[0], `${i}/1000`);
-    const children = await client.send(new ListJobsCommand({ arrayJobId: parent.jobId!, jobStatus: 'SUCCEEDED', maxResults: 1000 }));
+    const children = await server.client.send(new ListJobsCommand({ arrayJobId: parent.jobId!, jobStatus: 'SUCCEEDED', maxResults: 1000 }));
     assert.equal(children.jobSummaryList?.length, 1000);
   });
 
   test('SEQUENTIAL arrays run children in index order, one at a time', async () => {
-    const def = await shellDefinition(client, 'echo "start $AWS_BATCH_JOB_ARRAY_INDEX" >> /out/seq; sleep 0.5; echo "end $AWS_BATCH_JOB_ARRAY_INDEX" >> /out/seq', { hostDir });
+    const def = await shellDefinition(server.client, 'echo "start $AWS_BATCH_JOB_ARRAY_INDEX" >> /out/seq; sleep 0.5; echo "end $AWS_BATCH_JOB_ARRAY_INDEX" >> /out/seq', { hostDir });
     const parent = await submit(q1.name, def.name, { arrayProperties: { size: 3 }, dependsOn: [{ type: 'SEQUENTIAL' }] });
-    assert.equal((await waitForEnd(client, parent.jobId!, 90_000)).status, 'SUCCEEDED');
+    assert.equal((await waitForEnd(server.client, parent.jobId!, 90_000)).status, 'SUCCEEDED');
     assert.deepEqual(lines('seq'), ['start 0', 'end 0', 'start 1', 'end 1', 'start 2', 'end 2']);
   });
 
   test('a failing child of a SEQUENTIAL array fails the rest and the parent', async () => {
-    const def = await shellDefinition(client, 'test "$AWS_BATCH_JOB_ARRAY_INDEX" != 1');
+    const def = await shellDefinition(server.client, 'test "$AWS_BATCH_JOB_ARRAY_INDEX" != 1');
     const parent = await submit(q1.name, def.name, { arrayProperties: { size: 4 }, dependsOn: [{ type: 'SEQUENTIAL' }] });
-    const p = await waitForEnd(client, parent.jobId!, 90_000);
+    const p = await waitForEnd(server.client, parent.jobId!, 90_000);
     assert.equal(p.status, 'FAILED');
     assert.deepEqual(p.arrayProperties?.statusSummary?.['SUCCEEDED'], 1);
-    const last = await describeJob(client, `${parent.jobId}:3`);
+    const last = await describeJob(server.client, `${parent.jobId}:3`);
     assert.equal(last.statusReason, 'Dependent Job failed');
   });
 
   test('N_TO_N: child k waits for child k of the upstream array', async () => {
-    const up = await shellDefinition(client, 'sleep $((3 - AWS_BATCH_JOB_ARRAY_INDEX)); echo "up $AWS_BATCH_JOB_ARRAY_INDEX" >> /out/n2n', { hostDir });
-    const down = await shellDefinition(client, 'echo "down $AWS_BATCH_JOB_ARRAY_INDEX" >> /out/n2n', { hostDir });
+    const up = await shellDefinition(server.client, 'sleep $((3 - AWS_BATCH_JOB_ARRAY_INDEX)); echo "up $AWS_BATCH_JOB_ARRAY_INDEX" >> /out/n2n', { hostDir });
+    const down = await shellDefinition(server.client, 'echo "down $AWS_BATCH_JOB_ARRAY_INDEX" >> /out/n2n', { hostDir });
     const a = await submit(q1.name, up.name, { arrayProperties: { size: 3 } });
     const b = await submit(q2.name, down.name, { arrayProperties: { size: 3 }, dependsOn: [{ jobId: a.jobId!, type: 'N_TO_N' }] });
-    assert.equal((await waitForEnd(client, b.jobId!, 90_000)).status, 'SUCCEEDED');
+    assert.equal((await waitForEnd(server.client, b.jobId!, 90_000)).status, 'SUCCEEDED');
     const order = lines('n2n');
     for (const i of [0, 1, 2]) assert.ok(order.indexOf(`up ${i}`) < order.indexOf(`down ${i}`), order.join(','));
     assert.ok(order.indexOf('down 2') < order.indexOf('up 0'), `child 2 did not wait for all of upstream: ${order.join(',')}`);

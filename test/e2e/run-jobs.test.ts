@@ -3,46 +3,40 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type BatchClient, ListJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
+import { ListJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { type CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { batchClient } from '../helpers/clients.js';
 import { createEnvironment, createQueue, shellDefinition, uniqueName } from '../helpers/fixtures.js';
 import { logsClient, streamMessages } from '../helpers/logs-client.js';
-import { type BargeProcess, startBarge } from '../helpers/server.js';
+import { useBarge } from '../helpers/server.js';
 import { describeJob, waitFor, waitForEnd, waitForStatus } from '../helpers/wait.js';
 
 describe('jobs run as containers on the local Docker engine', () => {
-  let barge: BargeProcess;
-  let client: BatchClient;
+  const server = useBarge({ args: ['--stop-grace-seconds', '2'] });
   let logs: CloudWatchLogsClient;
   let queue: { name: string; arn: string };
   let ceName: string;
   let hostDir: string;
   before(async () => {
-    barge = await startBarge({ args: ['--stop-grace-seconds', '2'] });
-    client = batchClient(barge.url);
-    logs = logsClient(barge.url);
-    const ce = await createEnvironment(client, { maxvCpus: 8 });
+    logs = logsClient(server.barge.url);
+    const ce = await createEnvironment(server.client, { maxvCpus: 8 });
     ceName = ce.name;
-    queue = await createQueue(client, ce.arn);
+    queue = await createQueue(server.client, ce.arn);
     hostDir = mkdtempSync(join(tmpdir(), 'barge-out-'));
   });
   after(async () => {
-    client.destroy();
     logs.destroy();
-    await barge.stop();
     rmSync(hostDir, { recursive: true, force: true });
   });
 
   const submit = (definition: string, extra: Partial<SubmitJobCommandInput> = {}) =>
-    client.send(new SubmitJobCommand({ jobName: uniqueName('run'), jobQueue: queue.name, jobDefinition: definition, ...extra }));
+    server.client.send(new SubmitJobCommand({ jobName: uniqueName('run'), jobQueue: queue.name, jobDefinition: definition, ...extra }));
 
   test('a job goes SUBMITTED → … → SUCCEEDED and its output is in CloudWatch Logs', async () => {
-    const def = await shellDefinition(client, 'echo "hello Ref::who"; sleep 0.1; echo "to stderr" >&2; sleep 0.1; printf "no newline"', { parameters: { who: 'nobody' } });
+    const def = await shellDefinition(server.client, 'echo "hello Ref::who"; sleep 0.1; echo "to stderr" >&2; sleep 0.1; printf "no newline"', { parameters: { who: 'nobody' } });
     const { jobId } = await submit(def.name, { parameters: { who: 'world' } });
     const seen = new Set<string>();
     const job = await waitFor('job to end', async () => {
-      const j = await describeJob(client, jobId!);
+      const j = await describeJob(server.client, jobId!);
       seen.add(j.status!);
       return j.status === 'SUCCEEDED' || j.status === 'FAILED' ? j : undefined;
     }, 60_000, 20);
@@ -64,25 +58,25 @@ describe('jobs run as containers on the local Docker engine', () => {
   });
 
   test('a failing command ends FAILED with its exit code and AWS reason', async () => {
-    const def = await shellDefinition(client, 'echo failing; exit 3');
+    const def = await shellDefinition(server.client, 'echo failing; exit 3');
     const { jobId } = await submit(def.name);
-    const job = await waitForEnd(client, jobId!);
+    const job = await waitForEnd(server.client, jobId!);
     assert.equal(job.status, 'FAILED');
     assert.equal(job.container?.exitCode, 3);
     assert.equal(job.statusReason, 'Essential container in task exited');
     assert.equal(job.attempts?.[0]?.statusReason, 'Essential container in task exited');
-    const listed = await client.send(new ListJobsCommand({ jobQueue: queue.name, jobStatus: 'FAILED' }));
+    const listed = await server.client.send(new ListJobsCommand({ jobQueue: queue.name, jobStatus: 'FAILED' }));
     const summary = listed.jobSummaryList?.find((j) => j.jobId === jobId);
     assert.equal(summary?.container?.exitCode, 3);
   });
 
   test('containers get AWS_BATCH_* variables, definition environment and overrides', async () => {
-    const def = await shellDefinition(client, 'env | grep -E "^(AWS_BATCH|MY_)" | sort > /out/env-$AWS_BATCH_JOB_ID', {
+    const def = await shellDefinition(server.client, 'env | grep -E "^(AWS_BATCH|MY_)" | sort > /out/env-$AWS_BATCH_JOB_ID', {
       hostDir,
       environment: [{ name: 'MY_VAR', value: 'from-definition' }, { name: 'MY_OTHER', value: 'kept' }],
     });
     const { jobId } = await submit(def.name, { containerOverrides: { environment: [{ name: 'MY_VAR', value: 'overridden' }] } });
-    const job = await waitForEnd(client, jobId!);
+    const job = await waitForEnd(server.client, jobId!);
     assert.equal(job.status, 'SUCCEEDED', job.statusReason);
     const env = readFileSync(join(hostDir, `env-${jobId}`), 'utf8').trim().split('\n');
     assert.deepEqual(env, [
@@ -96,11 +90,11 @@ describe('jobs run as containers on the local Docker engine', () => {
   });
 
   test('a retry that succeeds on its second attempt records both attempts', async () => {
-    const def = await shellDefinition(client, 'echo "attempt $AWS_BATCH_JOB_ATTEMPT"; test "$AWS_BATCH_JOB_ATTEMPT" -ge 2', {
+    const def = await shellDefinition(server.client, 'echo "attempt $AWS_BATCH_JOB_ATTEMPT"; test "$AWS_BATCH_JOB_ATTEMPT" -ge 2', {
       retryStrategy: { attempts: 3 },
     });
     const { jobId } = await submit(def.name);
-    const job = await waitForEnd(client, jobId!);
+    const job = await waitForEnd(server.client, jobId!);
     assert.equal(job.status, 'SUCCEEDED', job.statusReason);
     assert.equal(job.attempts?.length, 2);
     assert.equal(job.attempts?.[0]?.container?.exitCode, 1);
@@ -112,26 +106,26 @@ describe('jobs run as containers on the local Docker engine', () => {
   });
 
   test('evaluateOnExit EXIT stops retrying; unmatched exits retry', async () => {
-    const def = await shellDefinition(client, 'exit 7', {
+    const def = await shellDefinition(server.client, 'exit 7', {
       retryStrategy: { attempts: 5, evaluateOnExit: [{ onExitCode: '7', action: 'EXIT' }, { onExitCode: '*', action: 'RETRY' }] },
     });
-    const job = await waitForEnd(client, (await submit(def.name)).jobId!);
+    const job = await waitForEnd(server.client, (await submit(def.name)).jobId!);
     assert.equal(job.status, 'FAILED');
     assert.equal(job.attempts?.length, 1);
-    const retried = await shellDefinition(client, 'exit 8', {
+    const retried = await shellDefinition(server.client, 'exit 8', {
       retryStrategy: { attempts: 2, evaluateOnExit: [{ onExitCode: '7', action: 'EXIT' }] },
     });
-    const job2 = await waitForEnd(client, (await submit(retried.name)).jobId!);
+    const job2 = await waitForEnd(server.client, (await submit(retried.name)).jobId!);
     assert.equal(job2.status, 'FAILED');
     assert.equal(job2.attempts?.length, 2, 'no rule matched exit 8, so it was retried');
   });
 
   test('TerminateJob stops a running container and fails the job with the reason', async () => {
-    const def = await shellDefinition(client, 'echo started; sleep 300');
+    const def = await shellDefinition(server.client, 'echo started; sleep 300');
     const { jobId } = await submit(def.name, { retryStrategy: { attempts: 3 } });
-    await waitForStatus(client, jobId!, ['RUNNING']);
-    await client.send(new TerminateJobCommand({ jobId: jobId!, reason: 'operator said stop' }));
-    const job = await waitForEnd(client, jobId!, 30_000);
+    await waitForStatus(server.client, jobId!, ['RUNNING']);
+    await server.client.send(new TerminateJobCommand({ jobId: jobId!, reason: 'operator said stop' }));
+    const job = await waitForEnd(server.client, jobId!, 30_000);
     assert.equal(job.status, 'FAILED');
     assert.equal(job.statusReason, 'operator said stop');
     assert.equal(job.isTerminated, true);
@@ -139,8 +133,8 @@ describe('jobs run as containers on the local Docker engine', () => {
   });
 
   test('a missing image fails the attempt with CannotPullContainerError', async () => {
-    const def = await shellDefinition(client, 'true', { image: '127.0.0.1:1/missing:latest' });
-    const job = await waitForEnd(client, (await submit(def.name)).jobId!);
+    const def = await shellDefinition(server.client, 'true', { image: '127.0.0.1:1/missing:latest' });
+    const job = await waitForEnd(server.client, (await submit(def.name)).jobId!);
     assert.equal(job.status, 'FAILED');
     assert.equal(job.statusReason, 'Task failed to start');
     assert.match(job.container?.reason ?? '', /^CannotPullContainerError: /);
@@ -149,13 +143,13 @@ describe('jobs run as containers on the local Docker engine', () => {
 
   test('a job printing a lot of output keeps the server memory bounded and every line is stored', async () => {
     const lines = 500_000;
-    const def = await shellDefinition(client, `yes 0123456789012345678901234567890123456789012345678 | head -n ${lines}; echo last-line`, { memory: 256 });
+    const def = await shellDefinition(server.client, `yes 0123456789012345678901234567890123456789012345678 | head -n ${lines}; echo last-line`, { memory: 256 });
     const { jobId } = await submit(def.name);
     let peakKb = 0;
     const job = await waitFor('the chatty job to end', async () => {
-      const status = readFileSync(`/proc/${barge.process.pid}/status`, 'utf8');
+      const status = readFileSync(`/proc/${server.barge.process.pid}/status`, 'utf8');
       peakKb = Math.max(peakKb, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
-      const j = await describeJob(client, jobId!);
+      const j = await describeJob(server.client, jobId!);
       return j.status === 'SUCCEEDED' || j.status === 'FAILED' ? j : undefined;
     }, 180_000, 200);
     assert.equal(job.status, 'SUCCEEDED', job.statusReason);
@@ -177,29 +171,29 @@ describe('jobs run as containers on the local Docker engine', () => {
 
   test('a job kind Barge cannot run yet fails at once with a reason that says so', async () => {
     const name = uniqueName('ecs');
-    await client.send(
+    await server.client.send(
       new RegisterJobDefinitionCommand({
         jobDefinitionName: name,
         type: 'container',
         ecsProperties: { taskProperties: [{ containers: [{ name: 'main', image: 'localhost/busybox:latest', command: ['true'] }] }] },
       }),
     );
-    const job = await waitForEnd(client, (await submit(name)).jobId!);
+    const job = await waitForEnd(server.client, (await submit(name)).jobId!);
     assert.equal(job.status, 'FAILED');
     assert.equal(job.statusReason, 'Task failed to start');
     assert.match(job.attempts?.[0]?.container?.reason ?? '', /multi-node, ecsProperties and eksProperties jobs are stored but not run yet/);
   });
 
   test('a job larger than any environment waits RUNNABLE with a reason that has the numbers', async () => {
-    const def = await shellDefinition(client, 'true', { vcpus: 72 });
+    const def = await shellDefinition(server.client, 'true', { vcpus: 72 });
     const { jobId } = await submit(def.name);
     const job = await waitFor('a wait reason', async () => {
-      const j = await describeJob(client, jobId!);
+      const j = await describeJob(server.client, jobId!);
       return j.status === 'RUNNABLE' && j.statusReason ? j : undefined;
     });
     assert.match(job.statusReason!, /^MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE - the job needs 72 vCPUs but the largest compute environment of job queue .* allows 8/);
-    const small = await shellDefinition(client, 'true');
-    const after = await waitForEnd(client, (await submit(small.name)).jobId!);
+    const small = await shellDefinition(server.client, 'true');
+    const after = await waitForEnd(server.client, (await submit(small.name)).jobId!);
     assert.equal(after.status, 'SUCCEEDED', 'a job that can never fit does not block the queue');
   });
 });

@@ -1,31 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type BatchClient, SubmitJobCommand } from '@aws-sdk/client-batch';
-import { batchClient } from '../helpers/clients.js';
+import { describe, test } from 'node:test';
+import { SubmitJobCommand } from '@aws-sdk/client-batch';
 import { createEnvironment, createQueue, shellDefinition } from '../helpers/fixtures.js';
-import { type BargeProcess, startBarge } from '../helpers/server.js';
+import { useBarge } from '../helpers/server.js';
 import { waitForEnd } from '../helpers/wait.js';
 
 // AWS's minimum timeout is 60 s, so this file takes a minute: the one test that waits for real.
 describe('attempt timeouts', () => {
-  let barge: BargeProcess;
-  let client: BatchClient;
-  before(async () => {
-    barge = await startBarge({ args: ['--stop-grace-seconds', '1'] });
-    client = batchClient(barge.url);
-  });
-  after(async () => {
-    client.destroy();
-    await barge.stop();
-  });
+  const server = useBarge({ args: ['--stop-grace-seconds', '1'] });
 
   test('a job over its attemptDurationSeconds is stopped and fails without retrying', async () => {
-    const ce = await createEnvironment(client);
-    const queue = await createQueue(client, ce.arn);
-    const def = await shellDefinition(client, 'sleep 600', { timeout: 60, retryStrategy: { attempts: 3 } });
+    const ce = await createEnvironment(server.client);
+    const queue = await createQueue(server.client, ce.arn);
+    const def = await shellDefinition(server.client, 'sleep 600', { timeout: 60, retryStrategy: { attempts: 3 } });
     const started = Date.now();
-    const { jobId } = await client.send(new SubmitJobCommand({ jobName: 'slow', jobQueue: queue.name, jobDefinition: def.name }));
-    const job = await waitForEnd(client, jobId!, 120_000);
+    const { jobId } = await server.client.send(new SubmitJobCommand({ jobName: 'slow', jobQueue: queue.name, jobDefinition: def.name }));
+    const job = await waitForEnd(server.client, jobId!, 120_000);
     assert.equal(job.status, 'FAILED');
     assert.equal(job.statusReason, 'Job attempt duration exceeded timeout');
     assert.equal(job.attempts?.length, 1, 'timeouts are not retried');

@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { BatchClient } from '@aws-sdk/client-batch';
+import { batchClient } from './clients.js';
 
 /** The compiled server entry point (tests run from dist/test/...). */
 export const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/main.js');
@@ -82,6 +85,38 @@ export async function startBarge(options: StartOptions = {}): Promise<BargeProce
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+    },
+  };
+}
+
+/** A Barge process and an SDK client for one test file, started before its tests and stopped after. */
+export interface BargeFixture {
+  readonly barge: BargeProcess;
+  readonly client: BatchClient;
+}
+
+/** Registers before/after hooks that start a Barge (with `options`) and stop it; call inside describe(). */
+export function useBarge(options: StartOptions = {}): BargeFixture {
+  let barge: BargeProcess | undefined;
+  let client: BatchClient | undefined;
+  before(async () => {
+    barge = await startBarge(options);
+    client = batchClient(barge.url);
+  });
+  after(async () => {
+    client?.destroy();
+    await barge?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the Barge fixture is used before its before() hook ran');
+    return value;
+  };
+  return {
+    get barge() {
+      return started(barge);
+    },
+    get client() {
+      return started(client);
     },
   };
 }

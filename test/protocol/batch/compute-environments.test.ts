@@ -1,33 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  type BatchClient,
   CreateComputeEnvironmentCommand,
   DeleteComputeEnvironmentCommand,
   DescribeComputeEnvironmentsCommand,
   UpdateComputeEnvironmentCommand,
 } from '@aws-sdk/client-batch';
-import { batchClient, rejection } from '../../helpers/clients.js';
+import { rejection } from '../../helpers/clients.js';
 import { createEnvironment, createQueue, uniqueName } from '../../helpers/fixtures.js';
-import { type BargeProcess, startBarge } from '../../helpers/server.js';
+import { useBarge } from '../../helpers/server.js';
 
 describe('compute environments', () => {
-  let barge: BargeProcess;
-  let client: BatchClient;
-  before(async () => {
-    barge = await startBarge();
-    client = batchClient(barge.url);
-  });
-  after(async () => {
-    client.destroy();
-    await barge.stop();
-  });
+  const server = useBarge();
 
   const describeOne = async (name: string) =>
-    (await client.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: [name] }))).computeEnvironments?.[0];
+    (await server.client.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: [name] }))).computeEnvironments?.[0];
 
   test('CreateComputeEnvironment stores every field and answers with name and ARN', async () => {
-    const { name, arn } = await createEnvironment(client, { maxvCpus: 36 });
+    const { name, arn } = await createEnvironment(server.client, { maxvCpus: 36 });
     assert.equal(arn, `arn:aws:batch:us-east-1:123456789012:compute-environment/${name}`);
     const ce = await describeOne(name);
     assert.ok(ce);
@@ -48,19 +38,19 @@ describe('compute environments', () => {
   });
 
   test('an ARN works wherever a name does', async () => {
-    const { name, arn } = await createEnvironment(client);
-    const byArn = await client.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: [arn] }));
+    const { name, arn } = await createEnvironment(server.client);
+    const byArn = await server.client.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: [arn] }));
     assert.equal(byArn.computeEnvironments?.[0]?.computeEnvironmentName, name);
   });
 
   test('UNMANAGED environments take unmanagedvCpus and refuse computeResources', async () => {
     const name = uniqueName('unmanaged');
-    await client.send(new CreateComputeEnvironmentCommand({ computeEnvironmentName: name, type: 'UNMANAGED', unmanagedvCpus: 8 }));
+    await server.client.send(new CreateComputeEnvironmentCommand({ computeEnvironmentName: name, type: 'UNMANAGED', unmanagedvCpus: 8 }));
     const ce = await describeOne(name);
     assert.equal(ce?.type, 'UNMANAGED');
     assert.equal(ce?.unmanagedvCpus, 8);
     const err = await rejection(
-      client.send(
+      server.client.send(
         new CreateComputeEnvironmentCommand({
           computeEnvironmentName: uniqueName('bad'),
           type: 'UNMANAGED',
@@ -72,21 +62,21 @@ describe('compute environments', () => {
   });
 
   test('duplicate names, bad names and bad capacities are refused and change nothing', async () => {
-    const { name } = await createEnvironment(client);
-    const dup = await rejection(createEnvironment(client, { name }));
+    const { name } = await createEnvironment(server.client);
+    const dup = await rejection(createEnvironment(server.client, { name }));
     assert.equal(dup.name, 'ClientException');
     assert.match(dup.message, /already exists/);
 
-    const badName = await rejection(createEnvironment(client, { name: 'has space' }));
+    const badName = await rejection(createEnvironment(server.client, { name: 'has space' }));
     assert.equal(badName.name, 'ClientException');
     assert.match(badName.message, /computeEnvironmentName/);
 
-    const tooLong = await rejection(createEnvironment(client, { name: 'x'.repeat(129) }));
+    const tooLong = await rejection(createEnvironment(server.client, { name: 'x'.repeat(129) }));
     assert.equal(tooLong.name, 'ClientException');
 
     const bad = uniqueName('badcap');
     const minOverMax = await rejection(
-      client.send(
+      server.client.send(
         new CreateComputeEnvironmentCommand({
           computeEnvironmentName: bad,
           type: 'MANAGED',
@@ -97,7 +87,7 @@ describe('compute environments', () => {
     assert.equal(minOverMax.name, 'ClientException');
     assert.match(minOverMax.message, /minvCpus/);
     const managedWithout = await rejection(
-      client.send(new CreateComputeEnvironmentCommand({ computeEnvironmentName: bad, type: 'MANAGED' })),
+      server.client.send(new CreateComputeEnvironmentCommand({ computeEnvironmentName: bad, type: 'MANAGED' })),
     );
     assert.match(managedWithout.message, /computeResources is required/);
     assert.equal(await describeOne(bad), undefined);
@@ -105,8 +95,8 @@ describe('compute environments', () => {
   });
 
   test('UpdateComputeEnvironment changes state and capacity', async () => {
-    const { name, arn } = await createEnvironment(client);
-    const out = await client.send(
+    const { name, arn } = await createEnvironment(server.client);
+    const out = await server.client.send(
       new UpdateComputeEnvironmentCommand({ computeEnvironment: arn, state: 'DISABLED', computeResources: { maxvCpus: 16, minvCpus: 2 } }),
     );
     assert.equal(out.computeEnvironmentArn, arn);
@@ -117,31 +107,31 @@ describe('compute environments', () => {
     assert.equal(ce?.computeResources?.desiredvCpus, 2, 'desired moves up to the new minimum');
     assert.deepEqual(ce?.computeResources?.subnets, ['subnet-0123'], 'fields not updated are kept');
 
-    const bad = await rejection(client.send(new UpdateComputeEnvironmentCommand({ computeEnvironment: name, computeResources: { minvCpus: 64 } })));
+    const bad = await rejection(server.client.send(new UpdateComputeEnvironmentCommand({ computeEnvironment: name, computeResources: { minvCpus: 64 } })));
     assert.equal(bad.name, 'ClientException');
     assert.equal((await describeOne(name))?.computeResources?.minvCpus, 2, 'a refused update changes nothing');
 
-    const missing = await rejection(client.send(new UpdateComputeEnvironmentCommand({ computeEnvironment: 'nope', state: 'DISABLED' })));
+    const missing = await rejection(server.client.send(new UpdateComputeEnvironmentCommand({ computeEnvironment: 'nope', state: 'DISABLED' })));
     assert.match(missing.message, /nope does not exist/);
   });
 
   test('DeleteComputeEnvironment needs DISABLED and no queue using it', async () => {
-    const { name, arn } = await createEnvironment(client);
-    const enabled = await rejection(client.send(new DeleteComputeEnvironmentCommand({ computeEnvironment: name })));
+    const { name, arn } = await createEnvironment(server.client);
+    const enabled = await rejection(server.client.send(new DeleteComputeEnvironmentCommand({ computeEnvironment: name })));
     assert.match(enabled.message, /must be DISABLED/);
-    const queue = await createQueue(client, arn);
-    await client.send(new UpdateComputeEnvironmentCommand({ computeEnvironment: name, state: 'DISABLED' }));
-    const inUse = await rejection(client.send(new DeleteComputeEnvironmentCommand({ computeEnvironment: name })));
+    const queue = await createQueue(server.client, arn);
+    await server.client.send(new UpdateComputeEnvironmentCommand({ computeEnvironment: name, state: 'DISABLED' }));
+    const inUse = await rejection(server.client.send(new DeleteComputeEnvironmentCommand({ computeEnvironment: name })));
     assert.match(inUse.message, new RegExp(`used by job queue\\(s\\) ${queue.name}`));
     assert.ok(await describeOne(name), 'still there after refused deletes');
-    const free = await createEnvironment(client, { state: 'DISABLED' });
-    await client.send(new DeleteComputeEnvironmentCommand({ computeEnvironment: free.arn }));
+    const free = await createEnvironment(server.client, { state: 'DISABLED' });
+    await server.client.send(new DeleteComputeEnvironmentCommand({ computeEnvironment: free.arn }));
     assert.equal(await describeOne(free.name), undefined);
   });
 
   test('DescribeComputeEnvironments leaves unknown names out', async () => {
-    const { name } = await createEnvironment(client);
-    const out = await client.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: [name, 'unknown-ce'] }));
+    const { name } = await createEnvironment(server.client);
+    const out = await server.client.send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: [name, 'unknown-ce'] }));
     assert.deepEqual(out.computeEnvironments?.map((c) => c.computeEnvironmentName), [name]);
   });
 });

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  type BatchClient,
   DeregisterJobDefinitionCommand,
   DescribeJobDefinitionsCommand,
   RegisterJobDefinitionCommand,
   type RegisterJobDefinitionCommandInput,
   SubmitJobCommand,
 } from '@aws-sdk/client-batch';
-import { batchClient, rejection } from '../../helpers/clients.js';
+import { rejection } from '../../helpers/clients.js';
 import { createEnvironment, createQueue, registerDefinition, uniqueName } from '../../helpers/fixtures.js';
-import { type BargeProcess, startBarge } from '../../helpers/server.js';
+import { useBarge } from '../../helpers/server.js';
 
 describe('job definitions', () => {
-  let barge: BargeProcess;
-  let client: BatchClient;
-  before(async () => {
-    barge = await startBarge();
-    client = batchClient(barge.url);
-  });
-  after(async () => {
-    client.destroy();
-    await barge.stop();
-  });
+  const server = useBarge();
 
   const container = (extra: Record<string, unknown> = {}) => ({
     image: 'localhost/busybox:latest',
@@ -36,13 +26,13 @@ describe('job definitions', () => {
 
   test('each register makes a new revision; revisions are never reused', async () => {
     const name = uniqueName('jd');
-    const r1 = await registerDefinition(client, { name });
-    const r2 = await registerDefinition(client, { name });
+    const r1 = await registerDefinition(server.client, { name });
+    const r2 = await registerDefinition(server.client, { name });
     assert.equal(r1.revision, 1);
     assert.equal(r2.revision, 2);
     assert.equal(r2.arn, `arn:aws:batch:us-east-1:123456789012:job-definition/${name}:2`);
-    await client.send(new DeregisterJobDefinitionCommand({ jobDefinition: `${name}:2` }));
-    const r3 = await registerDefinition(client, { name });
+    await server.client.send(new DeregisterJobDefinitionCommand({ jobDefinition: `${name}:2` }));
+    const r3 = await registerDefinition(server.client, { name });
     assert.equal(r3.revision, 3, 'a deregistered revision number is not handed out again');
   });
 
@@ -68,8 +58,8 @@ describe('job definitions', () => {
       propagateTags: true,
       schedulingPriority: 7,
     };
-    await client.send(new RegisterJobDefinitionCommand(input));
-    const out = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name }));
+    await server.client.send(new RegisterJobDefinitionCommand(input));
+    const out = await server.client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name }));
     const d = out.jobDefinitions?.[0];
     assert.ok(d);
     assert.equal(d.status, 'ACTIVE');
@@ -92,42 +82,42 @@ describe('job definitions', () => {
 
   test('filters: status, name, and a list of name:revision or ARNs', async () => {
     const name = uniqueName('jd');
-    const r1 = await registerDefinition(client, { name });
-    const r2 = await registerDefinition(client, { name });
-    await client.send(new DeregisterJobDefinitionCommand({ jobDefinition: r1.arn }));
-    const active = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name, status: 'ACTIVE' }));
+    const r1 = await registerDefinition(server.client, { name });
+    const r2 = await registerDefinition(server.client, { name });
+    await server.client.send(new DeregisterJobDefinitionCommand({ jobDefinition: r1.arn }));
+    const active = await server.client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name, status: 'ACTIVE' }));
     assert.deepEqual(active.jobDefinitions?.map((d) => d.revision), [2]);
-    const inactive = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name, status: 'INACTIVE' }));
+    const inactive = await server.client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name, status: 'INACTIVE' }));
     assert.deepEqual(inactive.jobDefinitions?.map((d) => [d.revision, d.status]), [[1, 'INACTIVE']]);
-    const all = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name }));
+    const all = await server.client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name }));
     assert.deepEqual(all.jobDefinitions?.map((d) => d.revision), [2, 1]);
-    const listed = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitions: [`${name}:1`, r2.arn, 'missing:1'] }));
+    const listed = await server.client.send(new DescribeJobDefinitionsCommand({ jobDefinitions: [`${name}:1`, r2.arn, 'missing:1'] }));
     assert.deepEqual(listed.jobDefinitions?.map((d) => d.revision).sort(), [1, 2]);
   });
 
   test('a bare name resolves to the latest ACTIVE revision; INACTIVE revisions refuse jobs', async () => {
-    const ce = await createEnvironment(client);
-    const q = await createQueue(client, ce.arn);
+    const ce = await createEnvironment(server.client);
+    const q = await createQueue(server.client, ce.arn);
     const name = uniqueName('jd');
-    const r1 = await registerDefinition(client, { name });
-    const r2 = await registerDefinition(client, { name });
-    await client.send(new DeregisterJobDefinitionCommand({ jobDefinition: `${name}:2` }));
-    const ok = await client.send(new SubmitJobCommand({ jobName: 'j', jobQueue: q.name, jobDefinition: name }));
+    const r1 = await registerDefinition(server.client, { name });
+    const r2 = await registerDefinition(server.client, { name });
+    await server.client.send(new DeregisterJobDefinitionCommand({ jobDefinition: `${name}:2` }));
+    const ok = await server.client.send(new SubmitJobCommand({ jobName: 'j', jobQueue: q.name, jobDefinition: name }));
     assert.ok(ok.jobId);
-    const err = await rejection(client.send(new SubmitJobCommand({ jobName: 'j', jobQueue: q.name, jobDefinition: r2.arn })));
+    const err = await rejection(server.client.send(new SubmitJobCommand({ jobName: 'j', jobQueue: q.name, jobDefinition: r2.arn })));
     assert.match(err.message, /INACTIVE/);
-    await client.send(new DeregisterJobDefinitionCommand({ jobDefinition: r1.arn }));
-    const none = await rejection(client.send(new SubmitJobCommand({ jobName: 'j', jobQueue: q.name, jobDefinition: name })));
+    await server.client.send(new DeregisterJobDefinitionCommand({ jobDefinition: r1.arn }));
+    const none = await rejection(server.client.send(new SubmitJobCommand({ jobName: 'j', jobQueue: q.name, jobDefinition: name })));
     assert.match(none.message, /does not exist/);
   });
 
   test('deregister is idempotent and needs a revision', async () => {
-    const { name, arn } = await registerDefinition(client);
-    await client.send(new DeregisterJobDefinitionCommand({ jobDefinition: arn }));
-    await client.send(new DeregisterJobDefinitionCommand({ jobDefinition: arn }));
-    const bare = await rejection(client.send(new DeregisterJobDefinitionCommand({ jobDefinition: name })));
+    const { name, arn } = await registerDefinition(server.client);
+    await server.client.send(new DeregisterJobDefinitionCommand({ jobDefinition: arn }));
+    await server.client.send(new DeregisterJobDefinitionCommand({ jobDefinition: arn }));
+    const bare = await rejection(server.client.send(new DeregisterJobDefinitionCommand({ jobDefinition: name })));
     assert.match(bare.message, /revision/);
-    const missing = await rejection(client.send(new DeregisterJobDefinitionCommand({ jobDefinition: `${name}:99` })));
+    const missing = await rejection(server.client.send(new DeregisterJobDefinitionCommand({ jobDefinition: `${name}:99` })));
     assert.match(missing.message, /does not exist/);
   });
 
@@ -154,24 +144,24 @@ describe('job definitions', () => {
     ];
     for (const [patch, pattern] of cases) {
       const input = { jobDefinitionName: name, type: 'container', containerProperties: container(), ...patch } as RegisterJobDefinitionCommandInput;
-      const err = await rejection(client.send(new RegisterJobDefinitionCommand(input)));
+      const err = await rejection(server.client.send(new RegisterJobDefinitionCommand(input)));
       assert.equal(err.name, 'ClientException', `${pattern}`);
       assert.match(err.message, pattern);
     }
-    const out = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name }));
+    const out = await server.client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name }));
     assert.deepEqual(out.jobDefinitions, []);
   });
 
   test('the legacy vcpus and memory fields still work', async () => {
     const name = uniqueName('jd');
-    await client.send(
+    await server.client.send(
       new RegisterJobDefinitionCommand({
         jobDefinitionName: name,
         type: 'container',
         containerProperties: { image: 'localhost/busybox:latest', vcpus: 2, memory: 256, command: ['true'] },
       }),
     );
-    const d = (await client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name }))).jobDefinitions?.[0];
+    const d = (await server.client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: name }))).jobDefinitions?.[0];
     assert.equal(d?.containerProperties?.vcpus, 2);
     assert.equal(d?.containerProperties?.memory, 256);
   });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
-  type BatchClient,
   CreateJobQueueCommand,
   CreateSchedulingPolicyCommand,
   DeleteJobQueueCommand,
@@ -11,29 +10,22 @@ import {
   SubmitJobCommand,
   UpdateJobQueueCommand,
 } from '@aws-sdk/client-batch';
-import { batchClient, rejection } from '../../helpers/clients.js';
+import { rejection } from '../../helpers/clients.js';
 import { createEnvironment, createQueue, registerDefinition, uniqueName } from '../../helpers/fixtures.js';
-import { type BargeProcess, startBarge } from '../../helpers/server.js';
+import { useBarge } from '../../helpers/server.js';
 
 describe('job queues', () => {
-  let barge: BargeProcess;
-  let client: BatchClient;
+  const server = useBarge();
   let ceArn: string;
   before(async () => {
-    barge = await startBarge();
-    client = batchClient(barge.url);
-    ceArn = (await createEnvironment(client)).arn;
+    ceArn = (await createEnvironment(server.client)).arn;
   });
-  after(async () => {
-    client.destroy();
-    await barge.stop();
-  });
-  const describeOne = async (name: string) => (await client.send(new DescribeJobQueuesCommand({ jobQueues: [name] }))).jobQueues?.[0];
+  const describeOne = async (name: string) => (await server.client.send(new DescribeJobQueuesCommand({ jobQueues: [name] }))).jobQueues?.[0];
 
   test('CreateJobQueue resolves environment names to ARNs and starts VALID and ENABLED', async () => {
-    const ce = await createEnvironment(client);
+    const ce = await createEnvironment(server.client);
     const name = uniqueName('q');
-    const out = await client.send(
+    const out = await server.client.send(
       new CreateJobQueueCommand({ jobQueueName: name, priority: 10, computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce.name }], tags: { team: 'a' } }),
     );
     assert.equal(out.jobQueueArn, `arn:aws:batch:us-east-1:123456789012:job-queue/${name}`);
@@ -53,18 +45,18 @@ describe('job queues', () => {
       {
         computeEnvironmentOrder: [
           { order: 1, computeEnvironment: ceArn },
-          { order: 1, computeEnvironment: (await createEnvironment(client)).arn },
+          { order: 1, computeEnvironment: (await createEnvironment(server.client)).arn },
         ],
         pattern: /order 1 more than once/,
       },
       { computeEnvironmentOrder: [{ order: 1, computeEnvironment: 'missing-ce' }], pattern: /missing-ce does not exist/ },
     ];
     for (const c of cases) {
-      const err = await rejection(client.send(new CreateJobQueueCommand({ jobQueueName: name, priority: 1, computeEnvironmentOrder: c.computeEnvironmentOrder })));
+      const err = await rejection(server.client.send(new CreateJobQueueCommand({ jobQueueName: name, priority: 1, computeEnvironmentOrder: c.computeEnvironmentOrder })));
       assert.equal(err.name, 'ClientException');
       assert.match(err.message, c.pattern);
     }
-    const negative = await rejection(createQueue(client, ceArn, { name, priority: -1 }));
+    const negative = await rejection(createQueue(server.client, ceArn, { name, priority: -1 }));
     assert.match(negative.message, /priority/);
     assert.equal(await describeOne(name), undefined, 'no refused create left a queue behind');
   });
@@ -72,7 +64,7 @@ describe('job queues', () => {
   test('jobStateTimeLimitActions are validated and stored', async () => {
     const name = uniqueName('q');
     const bad = await rejection(
-      client.send(
+      server.client.send(
         new CreateJobQueueCommand({
           jobQueueName: name,
           priority: 1,
@@ -83,63 +75,63 @@ describe('job queues', () => {
     );
     assert.match(bad.message, /600 to 86400/);
     const action = { reason: 'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT', state: 'RUNNABLE' as const, maxTimeSeconds: 600, action: 'CANCEL' as const };
-    await client.send(
+    await server.client.send(
       new CreateJobQueueCommand({ jobQueueName: name, priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: ceArn }], jobStateTimeLimitActions: [action] }),
     );
     assert.deepEqual((await describeOne(name))?.jobStateTimeLimitActions, [action]);
   });
 
   test('UpdateJobQueue changes state, priority and order; DeleteJobQueue needs DISABLED', async () => {
-    const q = await createQueue(client, ceArn);
-    const other = await createEnvironment(client);
-    await client.send(
+    const q = await createQueue(server.client, ceArn);
+    const other = await createEnvironment(server.client);
+    await server.client.send(
       new UpdateJobQueueCommand({ jobQueue: q.arn, priority: 5, computeEnvironmentOrder: [{ order: 2, computeEnvironment: other.name }, { order: 1, computeEnvironment: ceArn }] }),
     );
     let current = await describeOne(q.name);
     assert.equal(current?.priority, 5);
     assert.deepEqual(current?.computeEnvironmentOrder?.map((o) => o.computeEnvironment), [ceArn, other.arn]);
 
-    const refused = await rejection(client.send(new DeleteJobQueueCommand({ jobQueue: q.name })));
+    const refused = await rejection(server.client.send(new DeleteJobQueueCommand({ jobQueue: q.name })));
     assert.match(refused.message, /must be DISABLED/);
-    await client.send(new UpdateJobQueueCommand({ jobQueue: q.name, state: 'DISABLED' }));
+    await server.client.send(new UpdateJobQueueCommand({ jobQueue: q.name, state: 'DISABLED' }));
     current = await describeOne(q.name);
     assert.equal(current?.state, 'DISABLED');
-    await client.send(new DeleteJobQueueCommand({ jobQueue: q.arn }));
+    await server.client.send(new DeleteJobQueueCommand({ jobQueue: q.arn }));
     assert.equal(await describeOne(q.name), undefined);
   });
 
   test('a DISABLED queue refuses SubmitJob; deleting it fails its waiting jobs', async () => {
-    const idle = await createEnvironment(client, { state: 'DISABLED' });
-    const q = await createQueue(client, idle.arn);
-    const jd = await registerDefinition(client);
-    const { jobId } = await client.send(new SubmitJobCommand({ jobName: 'before', jobQueue: q.name, jobDefinition: jd.name }));
-    await client.send(new UpdateJobQueueCommand({ jobQueue: q.name, state: 'DISABLED' }));
-    const err = await rejection(client.send(new SubmitJobCommand({ jobName: 'after', jobQueue: q.name, jobDefinition: jd.name })));
+    const idle = await createEnvironment(server.client, { state: 'DISABLED' });
+    const q = await createQueue(server.client, idle.arn);
+    const jd = await registerDefinition(server.client);
+    const { jobId } = await server.client.send(new SubmitJobCommand({ jobName: 'before', jobQueue: q.name, jobDefinition: jd.name }));
+    await server.client.send(new UpdateJobQueueCommand({ jobQueue: q.name, state: 'DISABLED' }));
+    const err = await rejection(server.client.send(new SubmitJobCommand({ jobName: 'after', jobQueue: q.name, jobDefinition: jd.name })));
     assert.equal(err.name, 'ClientException');
     assert.match(err.message, /DISABLED/);
-    await client.send(new DeleteJobQueueCommand({ jobQueue: q.name }));
-    const job = (await client.send(new DescribeJobsCommand({ jobs: [jobId!] }))).jobs?.[0];
+    await server.client.send(new DeleteJobQueueCommand({ jobQueue: q.name }));
+    const job = (await server.client.send(new DescribeJobsCommand({ jobs: [jobId!] }))).jobs?.[0];
     assert.equal(job?.status, 'FAILED');
     assert.match(job?.statusReason ?? '', /was deleted/);
   });
 
   test('a FIFO queue can never gain a scheduling policy; a fair-share queue can swap it', async () => {
-    const policy = await client.send(new CreateSchedulingPolicyCommand({ name: uniqueName('sp') }));
-    const policy2 = await client.send(new CreateSchedulingPolicyCommand({ name: uniqueName('sp') }));
-    const fifo = await createQueue(client, ceArn);
-    const err = await rejection(client.send(new UpdateJobQueueCommand({ jobQueue: fifo.name, schedulingPolicyArn: policy.arn })));
+    const policy = await server.client.send(new CreateSchedulingPolicyCommand({ name: uniqueName('sp') }));
+    const policy2 = await server.client.send(new CreateSchedulingPolicyCommand({ name: uniqueName('sp') }));
+    const fifo = await createQueue(server.client, ceArn);
+    const err = await rejection(server.client.send(new UpdateJobQueueCommand({ jobQueue: fifo.name, schedulingPolicyArn: policy.arn })));
     assert.match(err.message, /cannot be added/);
-    const fair = await createQueue(client, ceArn, { schedulingPolicyArn: policy.arn! });
-    await client.send(new UpdateJobQueueCommand({ jobQueue: fair.name, schedulingPolicyArn: policy2.arn }));
+    const fair = await createQueue(server.client, ceArn, { schedulingPolicyArn: policy.arn! });
+    await server.client.send(new UpdateJobQueueCommand({ jobQueue: fair.name, schedulingPolicyArn: policy2.arn }));
     assert.equal((await describeOne(fair.name))?.schedulingPolicyArn, policy2.arn);
   });
 
   test('GetJobQueueSnapshot answers for a known queue and refuses an unknown one', async () => {
-    const q = await createQueue(client, ceArn);
-    const snap = await client.send(new GetJobQueueSnapshotCommand({ jobQueue: q.name }));
+    const q = await createQueue(server.client, ceArn);
+    const snap = await server.client.send(new GetJobQueueSnapshotCommand({ jobQueue: q.name }));
     assert.deepEqual(snap.frontOfQueue?.jobs, []);
     assert.equal(typeof snap.frontOfQueue?.lastUpdatedAt, 'number');
-    const err = await rejection(client.send(new GetJobQueueSnapshotCommand({ jobQueue: 'nope' })));
+    const err = await rejection(server.client.send(new GetJobQueueSnapshotCommand({ jobQueue: 'nope' })));
     assert.equal(err.name, 'ClientException');
   });
 });

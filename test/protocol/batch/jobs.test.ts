@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
-  type BatchClient,
   CancelJobCommand,
   CreateSchedulingPolicyCommand,
   DescribeJobsCommand,
@@ -11,30 +10,23 @@ import {
   type SubmitJobCommandInput,
   TerminateJobCommand,
 } from '@aws-sdk/client-batch';
-import { batchClient, rejection } from '../../helpers/clients.js';
+import { rejection } from '../../helpers/clients.js';
 import { basicSetup, createQueue, registerDefinition, uniqueName } from '../../helpers/fixtures.js';
-import { type BargeProcess, startBarge } from '../../helpers/server.js';
+import { useBarge } from '../../helpers/server.js';
 import { waitFor } from '../../helpers/wait.js';
 
 describe('jobs', () => {
-  let barge: BargeProcess;
-  let client: BatchClient;
+  const server = useBarge();
   let setup: Awaited<ReturnType<typeof basicSetup>>;
   before(async () => {
-    barge = await startBarge();
-    client = batchClient(barge.url);
-    setup = await basicSetup(client);
-  });
-  after(async () => {
-    client.destroy();
-    await barge.stop();
+    setup = await basicSetup(server.client);
   });
 
   const submit = (input: Partial<SubmitJobCommandInput> = {}) =>
-    client.send(new SubmitJobCommand({ jobName: uniqueName('job'), jobQueue: setup.queue.name, jobDefinition: setup.definition.name, ...input }));
-  const describeOne = async (jobId: string) => (await client.send(new DescribeJobsCommand({ jobs: [jobId] }))).jobs?.[0];
+    server.client.send(new SubmitJobCommand({ jobName: uniqueName('job'), jobQueue: setup.queue.name, jobDefinition: setup.definition.name, ...input }));
+  const describeOne = async (jobId: string) => (await server.client.send(new DescribeJobsCommand({ jobs: [jobId] }))).jobs?.[0];
   const countInQueue = async (queue: string) =>
-    (await client.send(new ListJobsCommand({ jobQueue: queue, filters: [{ name: 'JOB_NAME', values: ['*'] }] }))).jobSummaryList?.length ?? 0;
+    (await server.client.send(new ListJobsCommand({ jobQueue: queue, filters: [{ name: 'JOB_NAME', values: ['*'] }] }))).jobSummaryList?.length ?? 0;
 
   test('SubmitJob stores the job with every field DescribeJobs shows', async () => {
     const before = Date.now();
@@ -89,7 +81,7 @@ describe('jobs', () => {
   });
 
   test('unknown or malformed references are refused and nothing is stored', async () => {
-    const q = await createQueue(client, setup.ce.arn);
+    const q = await createQueue(server.client, setup.ce.arn);
     const cases: [Partial<SubmitJobCommandInput>, RegExp][] = [
       [{ jobQueue: 'no-such-queue' }, /Job queue no-such-queue does not exist/],
       [{ jobDefinition: 'no-such-def' }, /Job definition no-such-def does not exist/],
@@ -147,9 +139,9 @@ describe('jobs', () => {
     assert.equal(child?.jobArn, `arn:aws:batch:us-east-1:123456789012:job/${parent.jobId}:3`);
     assert.equal(child?.status, 'RUNNABLE');
     assert.match(child?.statusReason ?? '', /^ACTION_REQUIRED - no compute environment/);
-    const children = await client.send(new ListJobsCommand({ arrayJobId: parent.jobId!, jobStatus: 'RUNNABLE' }));
+    const children = await server.client.send(new ListJobsCommand({ arrayJobId: parent.jobId!, jobStatus: 'RUNNABLE' }));
     assert.deepEqual(children.jobSummaryList?.map((j) => j.arrayProperties?.index), [0, 1, 2, 3, 4]);
-    const byQueue = await client.send(new ListJobsCommand({ jobQueue: setup.queue.name, jobStatus: 'RUNNABLE' }));
+    const byQueue = await server.client.send(new ListJobsCommand({ jobQueue: setup.queue.name, jobStatus: 'RUNNABLE' }));
     assert.equal(byQueue.jobSummaryList?.some((j) => j.jobId?.includes(':')), false, 'queue listings hide children');
   });
 
@@ -164,16 +156,16 @@ describe('jobs', () => {
   });
 
   test('ListJobs: RUNNING by default, by status, filters, newest first', async () => {
-    const q = await createQueue(client, setup.ce.arn);
-    const jd = await registerDefinition(client);
+    const q = await createQueue(server.client, setup.ce.arn);
+    const jd = await registerDefinition(server.client);
     const ids: string[] = [];
     for (const name of ['alpha-1', 'alpha-2', 'beta-1']) {
       ids.push((await submit({ jobName: name, jobQueue: q.name, jobDefinition: jd.name })).jobId!);
     }
-    const running = await client.send(new ListJobsCommand({ jobQueue: q.name }));
+    const running = await server.client.send(new ListJobsCommand({ jobQueue: q.name }));
     assert.deepEqual(running.jobSummaryList, [], 'no status and no filter lists only RUNNING jobs');
     const runnable = await waitFor('jobs to be RUNNABLE', async () => {
-      const out = await client.send(new ListJobsCommand({ jobQueue: q.arn, jobStatus: 'RUNNABLE' }));
+      const out = await server.client.send(new ListJobsCommand({ jobQueue: q.arn, jobStatus: 'RUNNABLE' }));
       return out.jobSummaryList?.length === 3 ? out : undefined;
     });
     assert.deepEqual(runnable.jobSummaryList?.map((j) => j.jobId), [...ids].reverse());
@@ -182,55 +174,55 @@ describe('jobs', () => {
     assert.match(s?.statusReason ?? '', /DISABLED/);
     assert.equal(s?.jobDefinition, jd.arn);
     assert.equal(typeof s?.createdAt, 'number');
-    const byName = await client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_NAME', values: ['ALPHA*'] }] }));
+    const byName = await server.client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_NAME', values: ['ALPHA*'] }] }));
     assert.deepEqual(byName.jobSummaryList?.map((j) => j.jobName), ['alpha-2', 'alpha-1']);
-    const exact = await client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_NAME', values: ['beta-1'] }] }));
+    const exact = await server.client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_NAME', values: ['beta-1'] }] }));
     assert.deepEqual(exact.jobSummaryList?.map((j) => j.jobName), ['beta-1']);
-    const byDef = await client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_DEFINITION', values: [jd.name] }] }));
+    const byDef = await server.client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_DEFINITION', values: [jd.name] }] }));
     assert.equal(byDef.jobSummaryList?.length, 3);
-    const byDefArn = await client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_DEFINITION', values: [jd.arn] }] }));
+    const byDefArn = await server.client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_DEFINITION', values: [jd.arn] }] }));
     assert.equal(byDefArn.jobSummaryList?.length, 3);
-    const none = await client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_DEFINITION', values: ['other'] }] }));
+    const none = await server.client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'JOB_DEFINITION', values: ['other'] }] }));
     assert.equal(none.jobSummaryList?.length, 0);
     const created = (await describeOne(ids[1]!))!.createdAt!;
-    const beforeF = await client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'BEFORE_CREATED_AT', values: [String(created + 1)] }] }));
+    const beforeF = await server.client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'BEFORE_CREATED_AT', values: [String(created + 1)] }] }));
     assert.ok(beforeF.jobSummaryList!.every((j) => j.createdAt! < created + 1));
-    const afterF = await client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'AFTER_CREATED_AT', values: [String(Date.now() + 60_000)] }] }));
+    const afterF = await server.client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'AFTER_CREATED_AT', values: [String(Date.now() + 60_000)] }] }));
     assert.equal(afterF.jobSummaryList?.length, 0);
-    const bad = await rejection(client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'COLOUR', values: ['x'] }] })));
+    const bad = await rejection(server.client.send(new ListJobsCommand({ jobQueue: q.name, filters: [{ name: 'COLOUR', values: ['x'] }] })));
     assert.match(bad.message, /filters.name/);
-    const both = await rejection(client.send(new ListJobsCommand({ jobQueue: q.name, arrayJobId: ids[0] })));
+    const both = await rejection(server.client.send(new ListJobsCommand({ jobQueue: q.name, arrayJobId: ids[0] })));
     assert.match(both.message, /exactly one/);
-    const badStatus = await rejection(client.send(new ListJobsCommand({ jobQueue: q.name, jobStatus: 'DONE' as 'RUNNING' })));
+    const badStatus = await rejection(server.client.send(new ListJobsCommand({ jobQueue: q.name, jobStatus: 'DONE' as 'RUNNING' })));
     assert.equal(badStatus.name, 'ClientException');
   });
 
   test('CancelJob and TerminateJob fail waiting jobs with the reason; terminal jobs are left alone', async () => {
     const a = await submit();
-    await client.send(new CancelJobCommand({ jobId: a.jobId!, reason: 'no longer needed' }));
+    await server.client.send(new CancelJobCommand({ jobId: a.jobId!, reason: 'no longer needed' }));
     const cancelled = await describeOne(a.jobId!);
     assert.equal(cancelled?.status, 'FAILED');
     assert.equal(cancelled?.statusReason, 'no longer needed');
     assert.equal(cancelled?.isCancelled, true);
     assert.equal(typeof cancelled?.stoppedAt, 'number');
-    await client.send(new TerminateJobCommand({ jobId: a.jobId!, reason: 'again' }));
+    await server.client.send(new TerminateJobCommand({ jobId: a.jobId!, reason: 'again' }));
     assert.equal((await describeOne(a.jobId!))?.statusReason, 'no longer needed', 'a terminal job does not change');
 
     const b = await submit();
-    await client.send(new TerminateJobCommand({ jobId: b.jobId!, reason: 'stop it' }));
+    await server.client.send(new TerminateJobCommand({ jobId: b.jobId!, reason: 'stop it' }));
     const terminated = await describeOne(b.jobId!);
     assert.equal(terminated?.status, 'FAILED');
     assert.equal(terminated?.isTerminated, true);
 
-    const missing = await rejection(client.send(new CancelJobCommand({ jobId: 'nope', reason: 'x' })));
+    const missing = await rejection(server.client.send(new CancelJobCommand({ jobId: 'nope', reason: 'x' })));
     assert.match(missing.message, /does not exist/);
-    const noReason = await rejection(client.send(new CancelJobCommand({ jobId: b.jobId!, reason: undefined as unknown as string })));
+    const noReason = await rejection(server.client.send(new CancelJobCommand({ jobId: b.jobId!, reason: undefined as unknown as string })));
     assert.match(noReason.message, /reason/);
   });
 
   test('cancelling an array parent cancels its children', async () => {
     const parent = await submit({ arrayProperties: { size: 3 } });
-    await client.send(new CancelJobCommand({ jobId: parent.jobId!, reason: 'abort array' }));
+    await server.client.send(new CancelJobCommand({ jobId: parent.jobId!, reason: 'abort array' }));
     const p = await describeOne(parent.jobId!);
     assert.equal(p?.status, 'FAILED');
     assert.equal(p?.arrayProperties?.statusSummary?.['FAILED'], 3);
@@ -238,10 +230,10 @@ describe('jobs', () => {
   });
 
   test('fair-share queues require shareIdentifier and keep schedulingPriority', async () => {
-    const policy = await client.send(
+    const policy = await server.client.send(
       new CreateSchedulingPolicyCommand({ name: uniqueName('fs'), fairsharePolicy: { shareDecaySeconds: 3600, shareDistribution: [{ shareIdentifier: 'teamA', weightFactor: 0.5 }] } }),
     );
-    const q = await createQueue(client, setup.ce.arn, { schedulingPolicyArn: policy.arn! });
+    const q = await createQueue(server.client, setup.ce.arn, { schedulingPolicyArn: policy.arn! });
     const missing = await rejection(submit({ jobQueue: q.name }));
     assert.match(missing.message, /shareIdentifier is required/);
     const out = await submit({ jobQueue: q.name, shareIdentifier: 'teamA', schedulingPriorityOverride: 9 });
@@ -249,7 +241,7 @@ describe('jobs', () => {
     assert.equal(job?.shareIdentifier, 'teamA');
     assert.equal(job?.schedulingPriority, 9);
     const listed = await waitFor('the job to be RUNNABLE', async () => {
-      const l = await client.send(new ListJobsCommand({ jobQueue: q.name, jobStatus: 'RUNNABLE', filters: [{ name: 'SHARE_IDENTIFIER', values: ['team*'] }] }));
+      const l = await server.client.send(new ListJobsCommand({ jobQueue: q.name, jobStatus: 'RUNNABLE', filters: [{ name: 'SHARE_IDENTIFIER', values: ['team*'] }] }));
       return l.jobSummaryList?.length ? l : undefined;
     });
     assert.deepEqual(listed.jobSummaryList?.map((j) => j.jobId), [out.jobId]);
@@ -257,15 +249,15 @@ describe('jobs', () => {
 
   test('DescribeJobs skips unknown ids and takes at most 100', async () => {
     const a = await submit();
-    const out = await client.send(new DescribeJobsCommand({ jobs: ['unknown-id', a.jobId!] }));
+    const out = await server.client.send(new DescribeJobsCommand({ jobs: ['unknown-id', a.jobId!] }));
     assert.deepEqual(out.jobs?.map((j) => j.jobId), [a.jobId]);
-    const err = await rejection(client.send(new DescribeJobsCommand({ jobs: Array.from({ length: 101 }, (_, i) => `id-${i}`) })));
+    const err = await rejection(server.client.send(new DescribeJobsCommand({ jobs: Array.from({ length: 101 }, (_, i) => `id-${i}`) })));
     assert.equal(err.name, 'ClientException');
   });
 
   test('a definition without containerProperties keeps its ECS body on the job', async () => {
     const name = uniqueName('ecs');
-    await client.send(
+    await server.client.send(
       new RegisterJobDefinitionCommand({
         jobDefinitionName: name,
         type: 'container',

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
-  type BatchClient,
   DescribeComputeEnvironmentsCommand,
   DescribeJobDefinitionsCommand,
   DescribeJobQueuesCommand,
@@ -11,9 +10,8 @@ import {
   paginateListJobs,
   SubmitJobCommand,
 } from '@aws-sdk/client-batch';
-import { batchClient } from '../../helpers/clients.js';
 import { createEnvironment, createQueue, registerDefinition, uniqueName } from '../../helpers/fixtures.js';
-import { type BargeProcess, startBarge } from '../../helpers/server.js';
+import { useBarge } from '../../helpers/server.js';
 
 /** Walks every page of a listing with maxResults, returning the keys in order. */
 async function walk(fetchPage: (nextToken: string | undefined) => Promise<{ keys: string[]; nextToken?: string }>): Promise<{ keys: string[]; pages: number }> {
@@ -30,31 +28,24 @@ async function walk(fetchPage: (nextToken: string | undefined) => Promise<{ keys
 }
 
 describe('pagination (maxResults / nextToken) on every describe and list', () => {
-  let barge: BargeProcess;
-  let client: BatchClient;
+  const server = useBarge();
   const ceNames: string[] = [];
   const queueNames: string[] = [];
   let queueName = '';
   let definitionName = '';
   before(async () => {
-    barge = await startBarge();
-    client = batchClient(barge.url);
     // DISABLED environments: the jobs these tests submit wait and never start.
-    for (let i = 0; i < 5; i++) ceNames.push((await createEnvironment(client, { state: 'DISABLED' })).name);
-    for (let i = 0; i < 5; i++) queueNames.push((await createQueue(client, ceNames[0]!)).name);
+    for (let i = 0; i < 5; i++) ceNames.push((await createEnvironment(server.client, { state: 'DISABLED' })).name);
+    for (let i = 0; i < 5; i++) queueNames.push((await createQueue(server.client, ceNames[0]!)).name);
     queueName = queueNames[0]!;
     definitionName = uniqueName('jd');
-    for (let i = 0; i < 5; i++) await registerDefinition(client, { name: definitionName });
-    for (let i = 0; i < 5; i++) await client.send(new CreateSchedulingPolicyCommand({ name: uniqueName('sp') }));
-  });
-  after(async () => {
-    client.destroy();
-    await barge.stop();
+    for (let i = 0; i < 5; i++) await registerDefinition(server.client, { name: definitionName });
+    for (let i = 0; i < 5; i++) await server.client.send(new CreateSchedulingPolicyCommand({ name: uniqueName('sp') }));
   });
 
   test('DescribeComputeEnvironments', async () => {
     const { keys, pages } = await walk(async (nextToken) => {
-      const out = await client.send(new DescribeComputeEnvironmentsCommand({ maxResults: 2, nextToken }));
+      const out = await server.client.send(new DescribeComputeEnvironmentsCommand({ maxResults: 2, nextToken }));
       return { keys: out.computeEnvironments!.map((c) => c.computeEnvironmentName!), nextToken: out.nextToken };
     });
     assert.deepEqual(keys, ceNames);
@@ -63,7 +54,7 @@ describe('pagination (maxResults / nextToken) on every describe and list', () =>
 
   test('DescribeJobQueues', async () => {
     const { keys } = await walk(async (nextToken) => {
-      const out = await client.send(new DescribeJobQueuesCommand({ maxResults: 2, nextToken }));
+      const out = await server.client.send(new DescribeJobQueuesCommand({ maxResults: 2, nextToken }));
       return { keys: out.jobQueues!.map((q) => q.jobQueueName!), nextToken: out.nextToken };
     });
     assert.deepEqual(keys, queueNames);
@@ -71,7 +62,7 @@ describe('pagination (maxResults / nextToken) on every describe and list', () =>
 
   test('DescribeJobDefinitions', async () => {
     const { keys } = await walk(async (nextToken) => {
-      const out = await client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: definitionName, maxResults: 2, nextToken }));
+      const out = await server.client.send(new DescribeJobDefinitionsCommand({ jobDefinitionName: definitionName, maxResults: 2, nextToken }));
       return { keys: out.jobDefinitions!.map((d) => String(d.revision)), nextToken: out.nextToken };
     });
     assert.deepEqual(keys, ['5', '4', '3', '2', '1']);
@@ -79,7 +70,7 @@ describe('pagination (maxResults / nextToken) on every describe and list', () =>
 
   test('ListSchedulingPolicies', async () => {
     const { keys, pages } = await walk(async (nextToken) => {
-      const out = await client.send(new ListSchedulingPoliciesCommand({ maxResults: 2, nextToken }));
+      const out = await server.client.send(new ListSchedulingPoliciesCommand({ maxResults: 2, nextToken }));
       return { keys: out.schedulingPolicies!.map((p) => p.arn!), nextToken: out.nextToken };
     });
     assert.equal(keys.length, 5);
@@ -90,17 +81,17 @@ describe('pagination (maxResults / nextToken) on every describe and list', () =>
   test('ListJobs pages newest first without duplicates while jobs keep arriving', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      ids.push((await client.send(new SubmitJobCommand({ jobName: `p${i}`, jobQueue: queueName, jobDefinition: definitionName }))).jobId!);
+      ids.push((await server.client.send(new SubmitJobCommand({ jobName: `p${i}`, jobQueue: queueName, jobDefinition: definitionName }))).jobId!);
     }
     // JOB_NAME lists every status, so the jobs' progress through the states does not matter here.
     const byName = { filters: [{ name: 'JOB_NAME', values: ['p*'] }] };
-    const first = await client.send(new ListJobsCommand({ jobQueue: queueName, ...byName, maxResults: 3 }));
+    const first = await server.client.send(new ListJobsCommand({ jobQueue: queueName, ...byName, maxResults: 3 }));
     // Jobs submitted between pages are newer than the cursor and must not shift later pages.
-    await client.send(new SubmitJobCommand({ jobName: 'p-late', jobQueue: queueName, jobDefinition: definitionName }));
+    await server.client.send(new SubmitJobCommand({ jobName: 'p-late', jobQueue: queueName, jobDefinition: definitionName }));
     const rest: string[] = [];
     let token = first.nextToken;
     while (token) {
-      const page = await client.send(new ListJobsCommand({ jobQueue: queueName, ...byName, maxResults: 3, nextToken: token }));
+      const page = await server.client.send(new ListJobsCommand({ jobQueue: queueName, ...byName, maxResults: 3, nextToken: token }));
       rest.push(...page.jobSummaryList!.map((j) => j.jobId!));
       token = page.nextToken;
     }
@@ -109,7 +100,7 @@ describe('pagination (maxResults / nextToken) on every describe and list', () =>
 
   test('the SDK paginator walks ListJobs', async () => {
     const seen: string[] = [];
-    for await (const page of paginateListJobs({ client, pageSize: 2 }, { jobQueue: queueName, filters: [{ name: 'JOB_NAME', values: ['p*'] }] })) {
+    for await (const page of paginateListJobs({ client: server.client, pageSize: 2 }, { jobQueue: queueName, filters: [{ name: 'JOB_NAME', values: ['p*'] }] })) {
       seen.push(...page.jobSummaryList!.map((j) => j.jobId!));
     }
     assert.equal(seen.length, 8);

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type BatchClient, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
-import { batchClient } from '../../helpers/clients.js';
+import { describe, test } from 'node:test';
+import { DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
 import { createEnvironment } from '../../helpers/fixtures.js';
-import { type BargeProcess, startBarge } from '../../helpers/server.js';
+import { useBarge } from '../../helpers/server.js';
 
 /**
  * The REST-JSON protocol at the byte level: what raw HTTP clients see (reference §1, §2).
  * SDK behaviour is covered by the other files; these talk plain fetch.
  */
 describe('Batch wire protocol', () => {
-  let barge: BargeProcess;
-  let client: BatchClient;
-  before(async () => {
-    barge = await startBarge();
-    client = batchClient(barge.url);
-  });
-  after(async () => {
-    client.destroy();
-    await barge.stop();
-  });
+  const server = useBarge();
 
   const post = (path: string, body: string | undefined, contentType = 'application/json') =>
-    fetch(`${barge.url}${path}`, { method: 'POST', body, headers: body === undefined ? {} : { 'content-type': contentType } });
+    fetch(`${server.barge.url}${path}`, { method: 'POST', body, headers: body === undefined ? {} : { 'content-type': contentType } });
 
   async function expectClientError(res: Response, pattern: RegExp) {
     assert.equal(res.status, 400);
@@ -53,12 +43,12 @@ describe('Batch wire protocol', () => {
     await expectClientError(await post('/v1/createjobqueue', JSON.stringify({ jobQueueName: 'q', priority: 'high' })), /priority/);
     await expectClientError(await post('/v1/createjobqueue', JSON.stringify({ jobQueueName: 'q' })), /priority.*Member must not be null/);
     await expectClientError(await post('/v1/submitjob', JSON.stringify({ jobName: 7, jobQueue: 'q', jobDefinition: 'd' })), /jobName/);
-    const queues = await client.send(new DescribeJobQueuesCommand({}));
+    const queues = await server.client.send(new DescribeJobQueuesCommand({}));
     assert.deepEqual(queues.jobQueues, [], 'nothing was created by the refused requests');
   });
 
   test('unknown members are ignored', async () => {
-    const ce = await createEnvironment(client);
+    const ce = await createEnvironment(server.client);
     const res = await post(
       '/v1/createjobqueue',
       JSON.stringify({ jobQueueName: 'with-extra', priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce.arn }], futureField: { x: 1 } }),
@@ -71,7 +61,7 @@ describe('Batch wire protocol', () => {
       await expectClientError(await post(`/v1/${op}`, '{}'), /is not supported by Barge/);
     }
     await expectClientError(await post('/v1/nosuchthing', '{}'), /Unknown operation/);
-    await expectClientError(await fetch(`${barge.url}/elsewhere`), /Unknown operation: GET \/elsewhere/);
+    await expectClientError(await fetch(`${server.barge.url}/elsewhere`), /Unknown operation: GET \/elsewhere/);
   });
 
   test('operation paths are matched case-insensitively, as AWS routes them', async () => {
@@ -90,7 +80,7 @@ describe('Batch wire protocol', () => {
     const deadline = Date.now() + 5000;
     let lines: Record<string, unknown>[] = [];
     while (Date.now() < deadline) {
-      lines = barge.logs.filter((l) => l['reqId'] === requestId);
+      lines = server.barge.logs.filter((l) => l['reqId'] === requestId);
       if (lines.length > 0) break;
       await new Promise((r) => setTimeout(r, 20));
     }
