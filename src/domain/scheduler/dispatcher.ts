@@ -52,13 +52,7 @@ export class Dispatcher {
     const envsByArn = new Map<string, ComputeEnvironment>((await this.all('compute-environment')).map((ce) => [ce.arn, ce]));
     const inUse = await this.store.vcpusInUse();
     const capacity = new Map<string, EnvironmentCapacity>();
-    const engineUp = await this.engineUp();
-    for (const ce of envsByArn.values()) {
-      const env = environmentCapacity(ce, inUse.get(ce.arn) ?? 0);
-      // With the engine down nothing can start; jobs wait and say why instead of failing.
-      if (!engineUp && env.accepting) Object.assign(env, { accepting: false, status: 'waiting for the Docker engine to answer' });
-      capacity.set(ce.arn, env);
-    }
+    for (const ce of envsByArn.values()) capacity.set(ce.arn, environmentCapacity(ce, inUse.get(ce.arn) ?? 0));
 
     const ordered = [...queues].sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt);
     const inputs: QueueInput[] = [];
@@ -66,7 +60,15 @@ export class Dispatcher {
       const envs = queue.computeEnvironmentOrder.flatMap((o) => capacity.get(o.computeEnvironment) ?? []);
       inputs.push(await this.queueInput(queue, envs));
     }
-    const plan = planDispatch(inputs);
+    let plan = planDispatch(inputs);
+    // The engine is asked only when something would start: a ping per pass costs more than the
+    // rest of a pass that places nothing. With the engine down, jobs wait and say why.
+    if (plan.placements.length > 0 && !(await this.engineUp())) {
+      for (const env of capacity.values()) {
+        if (env.accepting) Object.assign(env, { accepting: false, status: 'waiting for the Docker engine to answer' });
+      }
+      plan = planDispatch(inputs);
+    }
     const started = await this.apply(plan, envsByArn);
     await this.applyTimeLimits(plan, inputs);
     this.publish(plan, ordered, inputs);

@@ -83,7 +83,9 @@ export class Scheduler {
         this.log.error({ err: error }, 'scheduler pass failed');
         return;
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      // Under a steady stream of submits a wake arrives during every pass; spacing passes by
+      // the wake delay lets each one take a batch of jobs instead of running back to back.
+      if (this.again) await new Promise((resolve) => setTimeout(resolve, WAKE_DELAY_MS));
     } while (this.again && !this.stopped);
   }
 
