@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent setup: system packages, Docker Engine, npm deps, build.
-# Usage: scripts/setup.sh [--test]   (--test also installs AWS CLI v2 and builds test images)
+# Usage: scripts/setup.sh [--test]   (--test also installs AWS CLI v2 and faketime, and builds test images)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
@@ -27,6 +27,8 @@ command -v g++     >/dev/null || pkgs+=(g++)
 if [ "$TEST" = 1 ]; then
   installed awscli || [ -x /usr/bin/aws ] || pkgs+=(awscli)
   installed busybox-static || pkgs+=(busybox-static)
+  # libfaketime: test/e2e/time-limit-actions.test.ts runs Barge 700 s in the future
+  installed faketime || pkgs+=(faketime)
 fi
 if [ ${#pkgs[@]} -gt 0 ]; then
   log "apt-get install ${pkgs[*]}"
