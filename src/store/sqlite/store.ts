@@ -18,6 +18,7 @@ import { MIGRATIONS } from './migrations.js';
 import { jobChangeSql, jobListSql, sliceOf } from './job-queries.js';
 import { type JobRow, jobFromRow, jobToRow } from './rows.js';
 import { openDatabase, StatementCache, type SynchronousMode } from './database.js';
+import { ReadCache } from './read-cache.js';
 import { WriteBatcher } from './write-batcher.js';
 
 const KIND_LABEL: Record<NamedResourceKind, ResourceKind> = {
@@ -28,6 +29,8 @@ const KIND_LABEL: Record<NamedResourceKind, ResourceKind> = {
 
 /** SQLite placeholders per statement stay well under SQLITE_MAX_VARIABLE_NUMBER. */
 const CHUNK = 500;
+/** The read cache's name for the job_definitions table (resources use their kind). */
+const DEFINITIONS = 'job-definition';
 
 /**
  * The embedded store: one SQLite file in WAL mode with synchronous=FULL, written through a
@@ -37,6 +40,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly writes: WriteBatcher;
   private readonly statements: StatementCache;
+  private readonly cache = new ReadCache();
 
   constructor(file: string, synchronous: SynchronousMode = 'full') {
     this.db = openDatabase(file, MIGRATIONS, synchronous);
@@ -53,6 +57,7 @@ export class SqliteStore implements Store {
 
   insertResource<K extends NamedResourceKind>(kind: K, record: NamedResources[K]): Promise<void> {
     return this.writes.write(() => {
+      this.cache.invalidate(kind);
       try {
         this.sql('INSERT INTO resources (kind, name, seq, body) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM resources WHERE kind = ?), ?)')
           .run(kind, record.name, kind, JSON.stringify(record));
@@ -67,8 +72,10 @@ export class SqliteStore implements Store {
   }
 
   async getResource<K extends NamedResourceKind>(kind: K, name: string): Promise<NamedResources[K] | undefined> {
-    const row = this.sql('SELECT body FROM resources WHERE kind = ? AND name = ?').get(kind, name) as { body: string } | undefined;
-    return row ? (JSON.parse(row.body) as NamedResources[K]) : undefined;
+    return this.cache.get(kind, name, () => {
+      const row = this.sql('SELECT body FROM resources WHERE kind = ? AND name = ?').get(kind, name) as { body: string } | undefined;
+      return row ? (JSON.parse(row.body) as NamedResources[K]) : undefined;
+    });
   }
 
   async listResources<K extends NamedResourceKind>(
@@ -90,12 +97,14 @@ export class SqliteStore implements Store {
 
   replaceResource<K extends NamedResourceKind>(kind: K, record: NamedResources[K]): Promise<void> {
     return this.writes.write(() => {
+      this.cache.invalidate(kind);
       this.sql('UPDATE resources SET body = ? WHERE kind = ? AND name = ?').run(JSON.stringify(record), kind, record.name);
     });
   }
 
   deleteResource(kind: NamedResourceKind, name: string): Promise<void> {
     return this.writes.write(() => {
+      this.cache.invalidate(kind);
       this.sql('DELETE FROM resources WHERE kind = ? AND name = ?').run(kind, name);
     });
   }
@@ -107,6 +116,7 @@ export class SqliteStore implements Store {
     arnFor: (revision: number) => string,
   ): Promise<JobDefinition> {
     return this.writes.write(() => {
+      this.cache.invalidate(DEFINITIONS);
       // Revisions are never deleted, so MAX + 1 inside the write transaction never reuses one.
       const { last } = this.sql('SELECT COALESCE(MAX(revision), 0) AS last FROM job_definitions WHERE name = ?')
         .get(definition.name) as { last: number };
@@ -120,14 +130,18 @@ export class SqliteStore implements Store {
   }
 
   async getJobDefinition(name: string, revision: number): Promise<JobDefinition | undefined> {
-    const row = this.sql('SELECT status, body, tags FROM job_definitions WHERE name = ? AND revision = ?').get(name, revision);
-    return row ? definitionFromRow(row as DefinitionRow) : undefined;
+    return this.cache.get(DEFINITIONS, `${name}:${revision}`, () => {
+      const row = this.sql('SELECT status, body, tags FROM job_definitions WHERE name = ? AND revision = ?').get(name, revision);
+      return row ? definitionFromRow(row as DefinitionRow) : undefined;
+    });
   }
 
   async getLatestActiveJobDefinition(name: string): Promise<JobDefinition | undefined> {
-    const row = this.sql("SELECT status, body, tags FROM job_definitions WHERE name = ? AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1")
-      .get(name);
-    return row ? definitionFromRow(row as DefinitionRow) : undefined;
+    return this.cache.get(DEFINITIONS, name, () => {
+      const row = this.sql("SELECT status, body, tags FROM job_definitions WHERE name = ? AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1")
+        .get(name);
+      return row ? definitionFromRow(row as DefinitionRow) : undefined;
+    });
   }
 
   async listJobDefinitions(query: JobDefinitionQuery): Promise<Slice<JobDefinition>> {
@@ -169,6 +183,7 @@ export class SqliteStore implements Store {
 
   updateJobDefinition(name: string, revision: number, change: Partial<Pick<JobDefinition, 'status' | 'tags'>>): Promise<void> {
     return this.writes.write(() => {
+      this.cache.invalidate(DEFINITIONS);
       if (change.status !== undefined) {
         this.sql('UPDATE job_definitions SET status = ? WHERE name = ? AND revision = ?').run(change.status, name, revision);
       }

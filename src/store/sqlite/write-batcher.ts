@@ -20,7 +20,8 @@ export class WriteBatcher {
   private readonly runGroup: (writes: PendingWrite[]) => { ok: boolean; value: unknown }[];
 
   constructor(db: Database) {
-    // A better-sqlite3 transaction function called inside another transaction uses a SAVEPOINT.
+    // A better-sqlite3 transaction function uses BEGIN/COMMIT on its own and a SAVEPOINT when
+    // called inside another transaction.
     this.runInSavepoint = db.transaction((apply: () => unknown) => apply());
     this.runGroup = db.transaction((writes: PendingWrite[]) =>
       writes.map((w) => {
@@ -49,6 +50,19 @@ export class WriteBatcher {
     const writes = this.queue;
     this.queue = [];
     if (writes.length === 0) return;
+    if (writes.length === 1) {
+      // A lone write needs no savepoint: if it fails, its transaction rolls back with it.
+      const write = writes[0]!;
+      let value: unknown;
+      try {
+        value = this.runInSavepoint(write.apply);
+      } catch (error) {
+        write.reject(error);
+        return;
+      }
+      write.resolve(value);
+      return;
+    }
     let results: { ok: boolean; value: unknown }[];
     try {
       results = this.runGroup(writes);
