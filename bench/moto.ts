@@ -1,27 +1,6 @@
-import { createHash, createHmac, type Hash as NodeHash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import { CREDENTIALS, REGION } from './client.js';
-
-/** SHA-256 (or HMAC-SHA-256 when given a secret) in the shape SignatureV4 wants. */
-class Sha256 {
-  private readonly hash: NodeHash | Hmac;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
+import { Sha256 } from './signing.js';
 
 /**
  * moto's CreateComputeEnvironment insists that the service role exists in its IAM, so create

@@ -1,8 +1,15 @@
 import { DescribeJobsCommand } from '@aws-sdk/client-batch';
-import { destroyAll, makeClients } from './client.js';
+import { makeClient } from './client.js';
 import { type Latencies, measureLatency, type RunResult, runClosedLoop, sample } from './measure.js';
 import type { ServerHandle } from './servers.js';
-import { submitJob } from './setup.js';
+import { DEFINITION, QUEUE, submitJob } from './setup.js';
+import { WireBatchClient } from './wire-client.js';
+
+/**
+ * Which client submits: `wire` (SigV4-signed HTTP without the SDK's middleware, see
+ * wire-client.ts) or `sdk` (@aws-sdk/client-batch, what most users run).
+ */
+export type ClientKind = 'wire' | 'sdk';
 
 /** The jobs a server holds, as far as the benchmark submitted them; ids are kept for DescribeJobs. */
 export class JobLedger {
@@ -31,16 +38,32 @@ async function metered<T>(server: ServerHandle, ops: () => number, run: () => Pr
   return { ...result, cpu: { serverMs: (server.cpuMs() - server0) / n, clientMs: (client.user + client.system) / 1000 / n } };
 }
 
-/** Submits `total` jobs from `clients` closed-loop clients; stops early at `deadline` (epoch ms). */
+/**
+ * Submits `total` jobs from `clients` closed-loop clients of the given kind; stops early at
+ * `deadline` (epoch ms). Both kinds send the same request for the same sequence number.
+ */
 export async function submitMany(
   server: ServerHandle,
   ledger: JobLedger,
   total: number,
   clients: number,
+  via: ClientKind,
   deadline?: number,
 ): Promise<RunResult & { cpu: CpuPerOp }> {
-  const pool = makeClients(server.url, clients);
   const base = ledger.count;
+  const submitters: ((seq: number) => Promise<string>)[] = [];
+  const close: (() => void)[] = [];
+  for (let i = 0; i < clients; i++) {
+    if (via === 'sdk') {
+      const client = makeClient(server.url);
+      submitters.push((seq) => submitJob(client, seq));
+      close.push(() => client.destroy());
+    } else {
+      const client = new WireBatchClient(server.url);
+      submitters.push((seq) => client.submitJob({ jobName: `bench-${seq}`, jobQueue: QUEUE, jobDefinition: DEFINITION }));
+      close.push(() => client.destroy());
+    }
+  }
   try {
     return await metered(
       server,
@@ -50,13 +73,13 @@ export async function submitMany(
           total,
           clients,
           async (worker, seq) => {
-            ledger.ids.push(await submitJob(pool[worker]!, base + seq));
+            ledger.ids.push(await submitters[worker]!(base + seq));
           },
           deadline,
         ),
     );
   } finally {
-    destroyAll(pool);
+    for (const c of close) c();
   }
 }
 
@@ -67,7 +90,7 @@ export type DescribeResult = Latencies & { cpu: CpuPerOp; statuses: Map<string, 
  * and tallying the job statuses seen (what the benchmark's jobs actually turned into).
  */
 export async function describeLatency(server: ServerHandle, ledger: JobLedger, samples: number): Promise<DescribeResult> {
-  const [client] = makeClients(server.url, 1);
+  const client = makeClient(server.url);
   const warmup = Math.min(20, samples);
   const ids = Math.min(100, ledger.count);
   const statuses = new Map<string, number>();
@@ -77,13 +100,13 @@ export async function describeLatency(server: ServerHandle, ledger: JobLedger, s
       () => samples + warmup,
       () =>
         measureLatency(samples, warmup, async () => {
-          const out = await client!.send(new DescribeJobsCommand({ jobs: sample(ledger.ids, ids) }));
+          const out = await client.send(new DescribeJobsCommand({ jobs: sample(ledger.ids, ids) }));
           if (out.jobs?.length !== ids) throw new Error(`DescribeJobs returned ${out.jobs?.length ?? 0} jobs for ${ids} ids`);
           for (const job of out.jobs) statuses.set(job.status ?? '?', (statuses.get(job.status ?? '?') ?? 0) + 1);
         }),
     );
     return { ...timed, statuses };
   } finally {
-    client!.destroy();
+    client.destroy();
   }
 }

@@ -10,7 +10,7 @@ import { runJobBenchmarks } from './job-report.js';
 import { type BenchConfig, loadBenchConfig, WARMUP_JOBS } from './config.js';
 import { describeMachine, machineCpu } from './machine.js';
 import { createMotoRole } from './moto.js';
-import { describeLatency, JobLedger, submitMany } from './phases.js';
+import { type ClientKind, describeLatency, JobLedger, submitMany } from './phases.js';
 import { BARGE_DEFINITION, createBenchQueue, MOTO_DEFINITION } from './setup.js';
 import { type ServerHandle, startBarge, startMoto, stopEveryServer } from './servers.js';
 import { type Figures, type MemorySample, printSummary, type Run } from './summary.js';
@@ -29,16 +29,37 @@ async function setUp(server: ServerHandle, serviceRole: string, definition: Regi
   }
 }
 
-/** Warm-up, then the timed sequential and concurrent SubmitJob runs, identical for both servers. */
-async function submitThroughput(config: BenchConfig, server: ServerHandle, ledger: JobLedger) {
-  progress(`${server.name}: warm-up (${WARMUP_JOBS} jobs)`);
-  await submitMany(server, ledger, WARMUP_JOBS, config.clients);
-  progress(`${server.name}: SubmitJob × ${config.submitJobs}, 1 client`);
-  const sequential = await submitMany(server, ledger, config.submitJobs, 1);
-  progress(`${server.name}: ${sequential.perSecond.toFixed(0)} jobs/s; SubmitJob × ${config.submitJobs}, ${config.clients} clients`);
-  const concurrent = await submitMany(server, ledger, config.submitJobs, config.clients);
-  progress(`${server.name}: ${concurrent.perSecond.toFixed(0)} jobs/s`);
+/** Warm-up, then timed sequential and concurrent SubmitJob runs with one kind of client. */
+async function submitRuns(config: BenchConfig, server: ServerHandle, ledger: JobLedger, via: ClientKind, label = server.name) {
+  progress(`${label}: warm-up (${WARMUP_JOBS} jobs, ${via} clients)`);
+  await submitMany(server, ledger, WARMUP_JOBS, config.clients, via);
+  progress(`${label}: SubmitJob × ${config.submitJobs}, 1 ${via} client`);
+  const sequential = await submitMany(server, ledger, config.submitJobs, 1, via);
+  progress(`${label}: ${sequential.perSecond.toFixed(0)} jobs/s; SubmitJob × ${config.submitJobs}, ${config.clients} ${via} clients`);
+  const concurrent = await submitMany(server, ledger, config.submitJobs, config.clients, via);
+  progress(`${label}: ${concurrent.perSecond.toFixed(0)} jobs/s`);
   return { sequential, concurrent };
+}
+
+/** The same runs for both servers: wire clients (the targets), then SDK clients (for reference). */
+async function submitThroughput(config: BenchConfig, server: ServerHandle, ledger: JobLedger) {
+  const wire = await submitRuns(config, server, ledger, 'wire');
+  const sdk = await submitRuns(config, server, ledger, 'sdk');
+  return { ...wire, sdk };
+}
+
+/**
+ * Barge again with `--sqlite-synchronous full`, where every acknowledged job also survives a
+ * power loss (one fsync per commit group): wire-client throughput only, on a fresh store.
+ */
+async function benchBargeFullSync(config: BenchConfig): Promise<{ sequential: Run; concurrent: Run }> {
+  const server = await startBarge(config.bargeNodeArgs, config.dataDirParent, ['--sqlite-synchronous', 'full']);
+  try {
+    await setUp(server, 'arn:aws:iam::123456789012:role/bench-batch-service', BARGE_DEFINITION);
+    return await submitRuns(config, server, new JobLedger(), 'wire', 'Barge (synchronous=full)');
+  } finally {
+    await server.stop();
+  }
 }
 
 async function benchBarge(config: BenchConfig, server: ServerHandle): Promise<Figures> {
@@ -50,7 +71,7 @@ async function benchBarge(config: BenchConfig, server: ServerHandle): Promise<Fi
   for (const milestone of [config.jobs / 4, config.jobs / 2, config.jobs].map(Math.round)) {
     if (ledger.count >= milestone) continue;
     progress(`Barge: storing jobs up to ${milestone.toLocaleString('en-US')} (${config.fillClients} clients)`);
-    const run = await submitMany(server, ledger, milestone - ledger.count, config.fillClients);
+    const run = await submitMany(server, ledger, milestone - ledger.count, config.fillClients, 'wire');
     fill = fill ? combine(fill, run) : run;
     // A short pause lets in-flight work (WAL writes, GC) settle before the sample.
     await new Promise((res) => setTimeout(res, 1000));
@@ -71,7 +92,7 @@ async function benchMoto(config: BenchConfig, server: ServerHandle): Promise<Fig
   const throughput = await submitThroughput(config, server, ledger);
   progress(`moto: storing jobs up to ${config.motoJobs} (${config.clients} clients, at most ${config.motoFillSeconds}s)`);
   const deadline = Date.now() + config.motoFillSeconds * 1000;
-  const fill = ledger.count < config.motoJobs ? await submitMany(server, ledger, config.motoJobs - ledger.count, config.clients, deadline) : undefined;
+  const fill = ledger.count < config.motoJobs ? await submitMany(server, ledger, config.motoJobs - ledger.count, config.clients, 'wire', deadline) : undefined;
   memory.push({ jobs: ledger.count, rssMiB: server.memory().rssMiB, when: 'stored' });
   progress(`moto: DescribeJobs × ${config.motoDescribeSamples} (100 ids, ${ledger.count} jobs stored)`);
   const describe = await describeLatency(server, ledger, config.motoDescribeSamples);
@@ -120,6 +141,8 @@ async function main(): Promise<void> {
     const capacityMs = (Date.now() - t0) * cpus().length;
     const othersMs = cpuNow.processMs - cpuAtStart.processMs - (own.user + own.system) / 1000 - servers.reduce((sum, s) => sum + s.cpuMs(), 0);
     const sharing = { others: Math.max(0, othersMs) / capacityMs, steal: (cpuNow.stealMs - cpuAtStart.stealMs) / capacityMs };
+    // After the sharing figure, which counts only the servers above as the benchmark's own.
+    bargeFigures.fullSync = await benchBargeFullSync(config);
     printSummary(config, { machine, sharing }, bargeFigures, motoFigures);
     // The job-running part starts fresh servers of its own once these are stopped.
     await stopAll();
