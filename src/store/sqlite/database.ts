@@ -5,8 +5,8 @@ import type { Migration } from './migrations.js';
  * How hard a commit waits for the disk. In WAL mode `normal` commits survive a crash or kill -9
  * of Barge (the write is in the operating system before the response leaves) but the last
  * commits may be lost if the machine itself loses power; `full` also fsyncs every commit,
- * which survives power loss and costs one disk flush per commit group (~10 ms on the
- * development machine: a single sequential client then gets ~75 SubmitJob/s instead of ~1,500).
+ * which survives power loss and costs one disk flush per commit group (`npm run bench` prints
+ * SubmitJob throughput in both modes).
  */
 export type SynchronousMode = 'normal' | 'full';
 
