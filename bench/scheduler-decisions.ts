@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Arns } from '../src/domain/arn.js';
-import type { ContainerExit, ContainerSpec, ContainerState, Executor, LogLine } from '../src/domain/executor.js';
+import type { ContainerExit, ContainerSpec, ContainerState, Executor, ImagePresence, LogLine } from '../src/domain/executor.js';
 import { AttemptRunner } from '../src/domain/jobs/attempt-runner.js';
 import type { Job } from '../src/domain/jobs/job.js';
 import { silentLogger } from '../src/domain/logger.js';
@@ -31,6 +31,9 @@ class NeverStartingExecutor implements Executor {
   async remove(): Promise<void> {}
   async list(): Promise<ContainerState[]> {
     return [];
+  }
+  async imagePresence(): Promise<ImagePresence> {
+    return 'present';
   }
   async ping(): Promise<boolean> {
     return true;

@@ -11,6 +11,7 @@ import { JobDefinitions } from './resources/job-definitions.js';
 import { JobQueues } from './resources/job-queues.js';
 import { SchedulingPolicies } from './resources/scheduling-policies.js';
 import { Dispatcher } from './scheduler/dispatcher.js';
+import { ImagePresenceCache } from './scheduler/image-presence.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { WaitBoard } from './scheduler/wait-board.js';
 import { SerialQueue } from './serial.js';
@@ -55,7 +56,7 @@ export class Batch {
     this.schedulingPolicies = new SchedulingPolicies(store, this.arns, clock, serial);
     this.jobs = new Jobs(store, this.arns, clock, ids, this.jobQueues, this.jobDefinitions);
     this.tagging = new Tagging(store, this.arns, serial);
-    this.waitBoard = new WaitBoard(store);
+    this.waitBoard = new WaitBoard(store, deps.execution ? new ImagePresenceCache(deps.execution.executor, clock, log) : undefined);
 
     if (deps.execution) {
       const { executor, logSink, stopGraceSeconds, containerNamePrefix } = deps.execution;

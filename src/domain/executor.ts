@@ -79,6 +79,12 @@ export class ContainerStartError extends Error {
   }
 }
 
+/**
+ * Whether the engine has an image, and if not, what start() will do about it under the
+ * executor's pull policy: pull it, or fail the attempt with CannotPullContainerError.
+ */
+export type ImagePresence = 'present' | 'pulled-at-start' | 'fails-at-start';
+
 export interface Executor {
   /**
    * Creates (pulling the image per the configured policy if needed) and starts the container
@@ -106,6 +112,12 @@ export interface Executor {
 
   /** Containers that carry Barge's labels, in any state (for recovery after a restart). */
   list(): Promise<ContainerState[]>;
+
+  /**
+   * Whether `image` is on the engine now (a local lookup; never contacts a registry). Asks the
+   * engine on every call, so callers cache the answer. Rejects when the engine does not answer.
+   */
+  imagePresence(image: string): Promise<ImagePresence>;
 
   /** Whether the engine answers; used to report environments INVALID with a reason. */
   ping(): Promise<boolean>;

@@ -6,6 +6,7 @@ import type { Clock, IdSource, JobListQuery, Store } from '../ports.js';
 import { isFargate } from '../resources/compute-environment.js';
 import type { JobDefinitions } from '../resources/job-definitions.js';
 import type { JobQueues } from '../resources/job-queues.js';
+import { frontOfQueue } from '../scheduler/front-of-queue.js';
 import { type ArrayStatusSummary, type Job, JOB_STATUSES, type JobStatus } from './job.js';
 import { isCancellable } from './state-machine.js';
 import { buildJobs, type SubmitJob } from './submit.js';
@@ -184,18 +185,12 @@ export class Jobs {
     return moved;
   }
 
-  /** The head of a queue in dispatch order: FIFO by creation until the scheduler orders it. */
+  /** GetJobQueueSnapshot: the head of a queue in dispatch order. */
   async snapshot(jobQueue: string): Promise<{ jobs: { jobArn: string; earliestTimeAtPosition: number }[]; lastUpdatedAt: number }> {
     const queue = await this.queues.get(jobQueue);
-    const slice = await this.store.listJobs({
-      scope: { kind: 'queue', jobQueueArn: queue.arn },
-      statuses: ['RUNNABLE'],
-      oldestFirst: true,
-      includeArrayChildren: true,
-      limit: 100,
-    });
+    const front = await frontOfQueue({ store: this.store, arns: this.arns, clock: this.clock }, queue);
     return {
-      jobs: slice.items.map((j) => ({ jobArn: j.jobArn, earliestTimeAtPosition: j.createdAt })),
+      jobs: front.map((r) => ({ jobArn: r.job.jobArn, earliestTimeAtPosition: r.job.createdAt })),
       lastUpdatedAt: this.clock.now(),
     };
   }

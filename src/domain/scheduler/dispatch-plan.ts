@@ -1,23 +1,15 @@
 import type { RunnableJob } from '../ports.js';
 import type { JobQueue } from '../resources/job-queue.js';
-import type { FairsharePolicy } from '../resources/scheduling-policy.js';
 import { type EnvironmentCapacity, freeVcpus } from './capacity.js';
-import { decayWindowSeconds, pickShare, reservedVcpus, type ShareState } from './fair-share.js';
+import { reservedVcpus } from './fair-share.js';
+import { QueueOrder, type QueueJobs } from './queue-order.js';
 import * as reasons from './wait-reasons.js';
 
-export interface FairShareInput {
-  policy: FairsharePolicy | undefined;
-  shares: { state: ShareState; jobs: RunnableJob[] }[];
-}
-
 /** One queue for one dispatch pass. Queues come in dispatch order: priority, highest first. */
-export interface QueueInput {
+export interface QueueInput extends QueueJobs {
   queue: JobQueue;
   /** The queue's environments in computeEnvironmentOrder; one object per environment, shared by every queue that uses it. */
   envs: EnvironmentCapacity[];
-  /** FIFO queues: the head of the queue, oldest first. */
-  fifo?: RunnableJob[];
-  fairShare?: FairShareInput;
 }
 
 export interface Placement {
@@ -47,6 +39,8 @@ export interface DispatchPlan {
  *   capacity in the same pass, so freed capacity always goes to the higher-priority queue first.
  * - Within a FIFO queue jobs start in submission order; a job waiting for capacity holds back
  *   the jobs behind it (AWS's order demands it: a small job overtaking would starve big ones).
+ *   A fair-share queue goes in QueueOrder's order (lowest weighted share usage next), the same
+ *   order GetJobQueueSnapshot lists.
  * - A job that can never fit (it needs more vCPUs than any environment of its queue allows)
  *   does not block anyone: it is skipped with a reason, so smaller jobs behind it run.
  * - Environments are tried in computeEnvironmentOrder; a job takes the first with room.
@@ -57,7 +51,8 @@ export function planDispatch(queues: QueueInput[]): DispatchPlan {
 
   for (const input of queues) {
     const { queue, envs } = input;
-    const jobs = orderedJobs(input);
+    const largest = envs.reduce((max, e) => Math.max(max, e.maxVcpus), 0);
+    const jobs = new QueueOrder(input, (j) => j.vcpus <= largest);
     if (queue.state !== 'ENABLED') {
       for (const j of jobs.all()) plan.reasons.set(j.job.jobId, reasons.queueDisabled(queue.name));
       plan.queues.set(queue.arn, { state: 'disabled' });
@@ -69,7 +64,6 @@ export function planDispatch(queues: QueueInput[]): DispatchPlan {
       plan.queues.set(queue.arn, { state: 'no-environment' });
       continue;
     }
-    const largest = envs.reduce((max, e) => Math.max(max, e.maxVcpus), 0);
     let outcome: QueueOutcome = { state: 'flowing' };
     let waitingAhead = 0;
     for (let next = jobs.next(); next; next = jobs.next()) {
@@ -84,7 +78,7 @@ export function planDispatch(queues: QueueInput[]): DispatchPlan {
         continue;
       }
       const reserve = input.fairShare && share && share.runningVcpus > 0
-        ? (env: EnvironmentCapacity) => reservedVcpus(input.fairShare!.policy, env.maxVcpus, jobs.activeShares())
+        ? (env: EnvironmentCapacity) => reservedVcpus(input.fairShare!.policy, env.maxVcpus, activeShares(input))
         : () => 0;
       const env = accepting.find((e) => !heldBy.has(e.arn) && freeVcpus(e) - candidate.vcpus >= reserve(e));
       if (env) {
@@ -112,36 +106,7 @@ export function planDispatch(queues: QueueInput[]): DispatchPlan {
   return plan;
 }
 
-interface NextJob {
-  job: RunnableJob;
-  share?: ShareState;
-}
-
-/** Yields a queue's candidates in dispatch order: FIFO, or fair share by lowest weighted usage. */
-function orderedJobs(input: QueueInput) {
-  if (!input.fairShare) {
-    const list = input.fifo ?? [];
-    let i = 0;
-    return {
-      all: () => list,
-      next: (): NextJob | undefined => (i < list.length ? { job: list[i++]! } : undefined),
-      activeShares: () => 0,
-    };
-  }
-  const { policy, shares } = input.fairShare;
-  const window = decayWindowSeconds(policy);
-  const cursor = new Map(shares.map((s) => [s.state.shareIdentifier, 0]));
-  return {
-    all: () => shares.flatMap((s) => s.jobs),
-    next: (): NextJob | undefined => {
-      const open = shares.filter((s) => cursor.get(s.state.shareIdentifier)! < s.jobs.length);
-      const chosen = pickShare(open.map((s) => s.state), window);
-      if (!chosen) return undefined;
-      const entry = open.find((s) => s.state === chosen)!;
-      const index = cursor.get(chosen.shareIdentifier)!;
-      cursor.set(chosen.shareIdentifier, index + 1);
-      return { job: entry.jobs[index]!, share: chosen };
-    },
-    activeShares: () => shares.filter((s) => s.state.runningVcpus > 0).length,
-  };
+/** Shares that hold capacity now, counting what this pass placed so far. */
+function activeShares(input: QueueInput): number {
+  return input.fairShare?.shares.filter((s) => s.state.runningVcpus > 0).length ?? 0;
 }

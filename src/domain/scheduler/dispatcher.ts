@@ -8,7 +8,7 @@ import type { ComputeEnvironment } from '../resources/compute-environment.js';
 import type { JobQueue } from '../resources/job-queue.js';
 import { desiredVcpus, type EnvironmentCapacity, environmentCapacity } from './capacity.js';
 import { type DispatchPlan, planDispatch, type QueueInput } from './dispatch-plan.js';
-import { decayWindowSeconds, weightOf } from './fair-share.js';
+import { loadQueueJobs } from './queue-jobs.js';
 import { timeLimitCancellations } from './time-limits.js';
 import type { QueueSnapshot, WaitBoard } from './wait-board.js';
 import type { SerialQueue } from '../serial.js';
@@ -77,24 +77,8 @@ export class Dispatcher {
   }
 
   private async queueInput(queue: JobQueue, envs: EnvironmentCapacity[]): Promise<QueueInput> {
-    const limit = headSize(queue, envs);
-    if (!queue.schedulingPolicyArn) {
-      return { queue, envs, fifo: limit > 0 ? await this.store.listRunnable({ queueArn: queue.arn, limit }) : [] };
-    }
-    const policyName = this.arns.nameOf('scheduling-policy', queue.schedulingPolicyArn);
-    const policy = policyName ? (await this.store.getResource('scheduling-policy', policyName))?.fairsharePolicy : undefined;
-    const now = this.clock.now();
-    const window = decayWindowSeconds(policy);
-    const running = await this.store.vcpusInUseByShare(queue.arn);
-    const recent = await this.store.shareUsageSince(queue.arn, now - window * 1000, now);
-    const shares = [];
-    for (const shareIdentifier of await this.store.listRunnableShares(queue.arn)) {
-      shares.push({
-        state: { shareIdentifier, runningVcpus: running.get(shareIdentifier) ?? 0, recentVcpuSeconds: recent.get(shareIdentifier) ?? 0, weight: weightOf(policy, shareIdentifier) },
-        jobs: limit > 0 ? await this.store.listRunnable({ queueArn: queue.arn, shareIdentifier, limit }) : [],
-      });
-    }
-    return { queue, envs, fairShare: { policy, shares } };
+    const jobs = await loadQueueJobs({ store: this.store, arns: this.arns, clock: this.clock }, queue, headSize(queue, envs));
+    return { queue, envs, ...jobs };
   }
 
   private async apply(plan: DispatchPlan, envsByArn: Map<string, ComputeEnvironment>): Promise<number> {

@@ -1,3 +1,4 @@
+import type { ImagePresence } from '../executor.js';
 import type { EnvironmentCapacity } from './capacity.js';
 
 /**
@@ -68,4 +69,16 @@ export function reservedForShares(queueName: string, vcpus: number, reserved: nu
   return {
     text: `Waiting for capacity: the job needs ${fmt(vcpus)} vCPUs; ${fmt(reserved)} vCPUs are held back by the fair-share computeReservation of job queue ${queueName} for shares that are not active yet`,
   };
+}
+
+/**
+ * Added to the reason a job waits when its image is not on the Docker engine, so the user can
+ * load it before the job's turn comes; the wait itself has its own reason (capacity and so on).
+ */
+export function imageNotPresent(reason: WaitReason, image: string, atStart: Exclude<ImagePresence, 'present'>): WaitReason {
+  const consequence =
+    atStart === 'pulled-at-start'
+      ? 'it will be pulled when the job starts, and a failed pull fails the attempt with CannotPullContainerError'
+      : 'the pull policy is never, so the job will fail with CannotPullContainerError when it starts unless the image is loaded first (docker load, or docker pull)';
+  return { ...reason, text: `${reason.text}. Image ${image} is not present on the Docker engine: ${consequence}` };
 }

@@ -7,6 +7,7 @@ import {
   type ContainerSpec,
   type ContainerState,
   type Executor,
+  type ImagePresence,
   type LogLine,
 } from '../../domain/executor.js';
 import { containerCreateOptions, labelKeys, type NetworkMode } from './container-config.js';
@@ -134,6 +135,10 @@ export class DockerExecutor implements Executor {
       attempt: Number(c.Labels[keys.attempt] ?? 0),
       status: c.State === 'created' || c.State === 'running' || c.State === 'exited' ? c.State : 'other',
     }));
+  }
+
+  imagePresence(image: string): Promise<ImagePresence> {
+    return this.images.presence(image);
   }
 
   async ping(): Promise<boolean> {

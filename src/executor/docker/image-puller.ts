@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
-import { ContainerStartError } from '../../domain/executor.js';
+import { ContainerStartError, type ImagePresence } from '../../domain/executor.js';
 import { containerReason, engineMessage, engineStatus, isEngineStatus } from './engine-errors.js';
 
 /**
@@ -43,6 +43,11 @@ export class ImagePuller {
       this.inFlight.set(image, pull);
     }
     await pull;
+  }
+
+  async presence(image: string): Promise<ImagePresence> {
+    if (await this.isPresent(image)) return 'present';
+    return this.policy === 'never' ? 'fails-at-start' : 'pulled-at-start';
   }
 
   private async isPresent(image: string): Promise<boolean> {
