@@ -2,6 +2,8 @@
 # Build the local test image localhost/busybox:latest from Debian's busybox-static.
 # Nothing is pulled: the image is a `docker import` of a tiny hand-made rootfs.
 # Usage: scripts/build-test-images.sh [--force]
+# Builds in the engine the docker CLI talks to: /var/run/docker.sock, or DOCKER_HOST when set
+# (DOCKER_HOST=unix:///tmp/x/docker.sock for a second engine, as test/helpers/private-engine.ts does).
 set -euo pipefail
 export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 export DOCKER_API_VERSION=1.41

@@ -26,6 +26,8 @@ export const UNSUPPORTED_JOB_KIND =
 export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
 
 const CURSOR_SAVE_INTERVAL_MS = 1000;
+const REMOVE_RETRY_FIRST_MS = 1000;
+const REMOVE_RETRY_MAX_MS = 10_000;
 
 interface ActiveAttempt {
   containerId?: string;
@@ -97,9 +99,11 @@ export class AttemptRunner {
     try {
       started = await this.executor.start(spec);
     } catch (error) {
-      if (!(error instanceof ContainerStartError)) {
-        // The engine did not answer: no container was created, so the attempt never began.
-        // It goes back to RUNNABLE without counting, and is placed again once the engine is back.
+      // The engine did not answer, or refused the start and no longer answers: it is going
+      // down (dockerd fails requests it took just before its shutdown, e.g. "failed to update
+      // store for object type *libnetwork.endpoint"). Either way the attempt never began, so it
+      // goes back to RUNNABLE without counting, and is placed again once the engine is back.
+      if (!(error instanceof ContainerStartError) || !(await this.executor.ping())) {
         log.warn({ err: error }, 'the executor is unreachable; the job goes back to RUNNABLE');
         await this.store.transitionJobs([
           { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNABLE', attempts: job.attempts.slice(0, -1), computeEnvironmentArn: null } },
@@ -159,10 +163,10 @@ export class AttemptRunner {
     } catch (error) {
       clearTimeout(active.timer);
       this.log.warn({ jobId: job.jobId, err: error }, 'lost the container of a running attempt');
-      await this.finish(job, {
-        statusReason: `Container of attempt ${attempt.number} was lost: ${(error as Error).message}`.slice(0, 255),
-        neverRetry: false,
-      });
+      const message = (error as Error).message;
+      const cause = (await this.executor.ping()) ? message : `the Docker engine stopped answering (${message})`;
+      await this.finish(job, { statusReason: `Container of attempt ${attempt.number} was lost: ${cause}`.slice(0, 255), neverRetry: false });
+      this.removeWhenEngineAnswers(containerId);
       return;
     }
     clearTimeout(active.timer);
@@ -206,6 +210,21 @@ export class AttemptRunner {
     }
     this.active.delete(job.jobId);
     this.onSettled();
+  }
+
+  /**
+   * The container of a lost attempt would otherwise stay on the engine for good (exited, or
+   * still running after a crash of dockerd left its shim alive), and a running one would work
+   * beside the retry. Removal is retried, with backoff, until the engine answers again.
+   */
+  private removeWhenEngineAnswers(containerId: string, delayMs = REMOVE_RETRY_FIRST_MS): void {
+    this.executor.remove(containerId).then(
+      () => this.log.info({ containerId }, 'removed the container of a lost attempt'),
+      () => {
+        const next = Math.min(delayMs * 2, REMOVE_RETRY_MAX_MS);
+        setTimeout(() => this.removeWhenEngineAnswers(containerId, next), delayMs).unref();
+      },
+    );
   }
 
   private crashed(job: Job, error: unknown): void {

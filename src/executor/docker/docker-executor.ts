@@ -1,3 +1,4 @@
+import { Agent } from 'node:http';
 import { availableParallelism } from 'node:os';
 import Docker from 'dockerode';
 import type { Logger } from 'pino';
@@ -49,7 +50,17 @@ export class DockerExecutor implements Executor {
 
   constructor(options: DockerExecutorOptions) {
     // Pinned: Debian's engine is 20.10 (API 1.41) and refuses newer versions a client may default to.
-    this.docker = new Docker({ socketPath: options.socketPath ?? '/var/run/docker.sock', version: 'v1.41' });
+    // One connection per request: a stopping dockerd closes its listener first but keeps serving
+    // connections already open for the seconds it spends killing containers, so over Node's
+    // kept-alive sockets a ping passed and a retry was created and failed to start against an
+    // engine going down, spending an attempt. A new connection is refused at once instead.
+    // dockerode hands its options to docker-modem, which takes `agent`; @types/dockerode omits it.
+    const connection: Docker.DockerOptions & { agent: Agent } = {
+      socketPath: options.socketPath ?? '/var/run/docker.sock',
+      version: 'v1.41',
+      agent: new Agent({ keepAlive: false }),
+    };
+    this.docker = new Docker(connection);
     this.networkMode = options.networkMode ?? 'host';
     this.labelPrefix = options.labelPrefix ?? 'barge';
     this.instanceLabel = options.instanceLabel ?? 'default';
