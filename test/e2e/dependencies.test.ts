@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ListJobsCommand, SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
+import { CancelJobCommand, ListJobsCommand, SubmitJobCommand, type SubmitJobCommandInput } from '@aws-sdk/client-batch';
 import { createEnvironment, createQueue, shellDefinition, uniqueName } from '../helpers/fixtures.js';
 import { useBarge } from '../helpers/server.js';
-import { describeJob, waitFor, waitForEnd } from '../helpers/wait.js';
+import { describeJob, waitFor, waitForEnd, waitForStatus } from '../helpers/wait.js';
 
 describe('dependencies and array jobs', () => {
   const server = useBarge();
@@ -87,6 +87,26 @@ describe('dependencies and array jobs', () => {
     const parent = await submit(q1.name, def.name, { arrayProperties: { size: 3 }, dependsOn: [{ type: 'SEQUENTIAL' }] });
     assert.equal((await waitForEnd(server.client, parent.jobId!, 90_000)).status, 'SUCCEEDED');
     assert.deepEqual(lines('seq'), ['start 0', 'end 0', 'start 1', 'end 1', 'start 2', 'end 2']);
+  });
+
+  test('cancelling an array parent leaves its running child be and ends the parent after it', async () => {
+    const def = await shellDefinition(server.client, 'while [ ! -e /out/go ]; do sleep 0.1; done', { hostDir });
+    const parent = await submit(q1.name, def.name, { arrayProperties: { size: 3 }, dependsOn: [{ type: 'SEQUENTIAL' }] });
+    await waitForStatus(server.client, `${parent.jobId}:0`, ['RUNNING']);
+    await server.client.send(new CancelJobCommand({ jobId: parent.jobId!, reason: 'no longer needed' }));
+    const waiting = await describeJob(server.client, `${parent.jobId}:2`);
+    assert.equal(waiting.status, 'FAILED');
+    assert.equal(waiting.statusReason, 'no longer needed');
+    // CancelJob does not stop a running job, so the parent cannot end yet.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await describeJob(server.client, `${parent.jobId}:0`)).status, 'RUNNING');
+    assert.equal((await describeJob(server.client, parent.jobId!)).status, 'PENDING');
+    writeFileSync(join(hostDir, 'go'), '');
+    assert.equal((await waitForEnd(server.client, `${parent.jobId}:0`)).status, 'SUCCEEDED');
+    const p = await waitForEnd(server.client, parent.jobId!);
+    assert.equal(p.status, 'FAILED');
+    assert.equal(p.statusReason, 'no longer needed');
+    assert.equal(p.isCancelled, true);
   });
 
   test('a failing child of a SEQUENTIAL array fails the rest and the parent', async () => {

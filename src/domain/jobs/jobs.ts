@@ -179,9 +179,13 @@ export class Jobs {
     if (job.spec.arraySize !== undefined && !job.arrayParent) {
       const childIds = Array.from({ length: job.spec.arraySize }, (_, i) => `${job.jobId}:${i}`);
       moved.push(...(await this.store.updateJobs(childIds, waiting, change)));
+      // The parent keeps its status until its last child has ended (children that were
+      // already placed may still run); the scheduler then ends it FAILED with this reason.
+      if (isCancellable(job.status)) await this.store.updateJobs([job.jobId], waiting, { statusReason: reason, ...flag });
+    } else if (isCancellable(job.status)) {
+      moved.push(...(await this.store.updateJobs([job.jobId], waiting, change)));
     }
-    if (isCancellable(job.status)) moved.push(...(await this.store.updateJobs([job.jobId], waiting, change)));
-    if (moved.length > 0) this.runtime.wake();
+    this.runtime.wake();
     return moved;
   }
 

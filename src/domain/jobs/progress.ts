@@ -60,6 +60,12 @@ export class DependencyProgress {
       return this.apply([{ jobId: job.jobId, from: ['PENDING'], change: state === 'met' ? { status: 'RUNNABLE' } : failed }]);
     }
     const children = await this.store.listArrayChildren(job.jobId);
+    // A cancelled or terminated parent has already stopped its children; it ends, with the
+    // caller's reason, once the last of them has (reference §6), dependencies or not.
+    if (job.isCancelled || job.isTerminated) {
+      if (!children.every((c) => isTerminal(c.status))) return 0;
+      return this.apply([{ jobId: job.jobId, from: ['PENDING'], change: { status: 'FAILED', stoppedAt: now } }]);
+    }
     if (state === 'failed') {
       const open = children.filter((c) => !isTerminal(c.status)).map((c) => childId(job, c));
       const moved = open.length > 0 ? await this.store.updateJobs(open, ['PENDING', 'RUNNABLE'], failed) : [];

@@ -220,13 +220,20 @@ describe('jobs', () => {
     assert.match(noReason.message, /reason/);
   });
 
-  test('cancelling an array parent cancels its children', async () => {
+  test('cancelling an array parent cancels its children; the parent ends once they have', async () => {
     const parent = await submit({ arrayProperties: { size: 3 } });
     await server.client.send(new CancelJobCommand({ jobId: parent.jobId!, reason: 'abort array' }));
-    const p = await describeOne(parent.jobId!);
-    assert.equal(p?.status, 'FAILED');
-    assert.equal(p?.arrayProperties?.statusSummary?.['FAILED'], 3);
-    assert.equal((await describeOne(`${parent.jobId}:1`))?.statusReason, 'abort array');
+    const child = await describeOne(`${parent.jobId}:1`);
+    assert.equal(child?.status, 'FAILED');
+    assert.equal(child?.statusReason, 'abort array');
+    assert.equal(child?.isCancelled, true);
+    const p = await waitFor('the parent to end', async () => {
+      const job = await describeOne(parent.jobId!);
+      return job?.status === 'FAILED' ? job : undefined;
+    });
+    assert.equal(p.arrayProperties?.statusSummary?.['FAILED'], 3);
+    assert.equal(p.statusReason, 'abort array');
+    assert.equal(p.isCancelled, true);
   });
 
   test('fair-share queues require shareIdentifier and keep schedulingPriority', async () => {
