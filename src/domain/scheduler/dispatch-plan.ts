@@ -31,7 +31,9 @@ export interface DispatchPlan {
 
 /**
  * Decides, for one pass, which RUNNABLE jobs start and where, and why the others wait.
- * Pure: the caller loads the heads of the queues and current usage, and applies the plan.
+ * No I/O: the caller loads the heads of the queues and current usage, and applies the plan.
+ * Placements are counted into the given environments and share states as the plan goes (so
+ * later queues see them), which makes the inputs good for one plan only.
  *
  * The order Barge promises (README, "Scheduling"):
  * - Queues are served by priority, highest first. When a queue's next job waits for capacity,

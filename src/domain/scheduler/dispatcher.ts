@@ -50,23 +50,15 @@ export class Dispatcher {
   async pass(): Promise<number> {
     const queues = await this.all('job-queue');
     const envsByArn = new Map<string, ComputeEnvironment>((await this.all('compute-environment')).map((ce) => [ce.arn, ce]));
-    const inUse = await this.store.vcpusInUse();
-    const capacity = new Map<string, EnvironmentCapacity>();
-    for (const ce of envsByArn.values()) capacity.set(ce.arn, environmentCapacity(ce, inUse.get(ce.arn) ?? 0));
-
     const ordered = [...queues].sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt);
-    const inputs: QueueInput[] = [];
-    for (const queue of ordered) {
-      const envs = queue.computeEnvironmentOrder.flatMap((o) => capacity.get(o.computeEnvironment) ?? []);
-      inputs.push(await this.queueInput(queue, envs));
-    }
+    let { capacity, inputs } = await this.prepare(ordered, envsByArn, true);
     let plan = planDispatch(inputs);
     // The engine is asked only when something would start: a ping per pass costs more than the
-    // rest of a pass that places nothing. With the engine down, jobs wait and say why.
+    // rest of a pass that places nothing. With the engine down, the pass is planned again from
+    // fresh inputs (planning consumes capacity in them) with no environment accepting, so jobs
+    // wait and say why.
     if (plan.placements.length > 0 && !(await this.engineUp())) {
-      for (const env of capacity.values()) {
-        if (env.accepting) Object.assign(env, { accepting: false, status: 'waiting for the Docker engine to answer' });
-      }
+      ({ capacity, inputs } = await this.prepare(ordered, envsByArn, false));
       plan = planDispatch(inputs);
     }
     const started = await this.apply(plan, envsByArn);
@@ -74,6 +66,23 @@ export class Dispatcher {
     this.publish(plan, ordered, inputs);
     await this.updateDesired(envsByArn, capacity, inputs);
     return started;
+  }
+
+  /** Current usage of every environment and the head of every queue, ready for planDispatch. */
+  private async prepare(ordered: JobQueue[], envsByArn: Map<string, ComputeEnvironment>, engineUp: boolean) {
+    const inUse = await this.store.vcpusInUse();
+    const capacity = new Map<string, EnvironmentCapacity>();
+    for (const ce of envsByArn.values()) {
+      const env = environmentCapacity(ce, inUse.get(ce.arn) ?? 0);
+      if (!engineUp && env.accepting) Object.assign(env, { accepting: false, status: 'waiting for the Docker engine to answer' });
+      capacity.set(ce.arn, env);
+    }
+    const inputs: QueueInput[] = [];
+    for (const queue of ordered) {
+      const envs = queue.computeEnvironmentOrder.flatMap((o) => capacity.get(o.computeEnvironment) ?? []);
+      inputs.push(await this.queueInput(queue, envs));
+    }
+    return { capacity, inputs };
   }
 
   private async queueInput(queue: JobQueue, envs: EnvironmentCapacity[]): Promise<QueueInput> {
