@@ -164,9 +164,13 @@ export class AttemptRunner {
       clearTimeout(active.timer);
       this.log.warn({ jobId: job.jobId, err: error }, 'lost the container of a running attempt');
       const message = (error as Error).message;
-      const cause = (await this.executor.ping()) ? message : `the Docker engine stopped answering (${message})`;
+      const engineAnswers = await this.executor.ping();
+      // On an engine that answers, the container may still be running: it goes before the job
+      // can be placed again, so the retry never works beside it.
+      const removed = engineAnswers && (await this.executor.remove(containerId).then(() => true, () => false));
+      const cause = engineAnswers ? message : `the Docker engine stopped answering (${message})`;
       await this.finish(job, { statusReason: `Container of attempt ${attempt.number} was lost: ${cause}`.slice(0, 255), neverRetry: false });
-      this.removeWhenEngineAnswers(containerId);
+      if (!removed) this.removeWhenEngineAnswers(containerId);
       return;
     }
     clearTimeout(active.timer);
@@ -179,7 +183,7 @@ export class AttemptRunner {
     } else {
       await this.finish(fresh, { exitCode: exit.exitCode, statusReason: ESSENTIAL_CONTAINER_EXITED, neverRetry: false, ...(reason ? { reason } : {}) }, exit.finishedAt);
     }
-    await this.executor.remove(containerId).catch((error: unknown) => this.log.warn({ err: error, containerId }, 'could not remove container'));
+    this.removeWhenEngineAnswers(containerId);
   }
 
   /** Records the end of the latest attempt and what the job does next. */
@@ -213,14 +217,16 @@ export class AttemptRunner {
   }
 
   /**
-   * The container of a lost attempt would otherwise stay on the engine for good (exited, or
-   * still running after a crash of dockerd left its shim alive), and a running one would work
-   * beside the retry. Removal is retried, with backoff, until the engine answers again.
+   * Removes the container of an ended attempt. When the engine is going down the removal fails,
+   * and the container would otherwise stay on the engine for good (exited, or still running
+   * after a crash of dockerd left its shim alive): it is retried, with backoff, until the
+   * engine answers again.
    */
   private removeWhenEngineAnswers(containerId: string, delayMs = REMOVE_RETRY_FIRST_MS): void {
     this.executor.remove(containerId).then(
-      () => this.log.info({ containerId }, 'removed the container of a lost attempt'),
-      () => {
+      () => undefined,
+      (error: unknown) => {
+        if (delayMs === REMOVE_RETRY_FIRST_MS) this.log.warn({ err: error, containerId }, 'could not remove a container; will retry until the engine answers');
         const next = Math.min(delayMs * 2, REMOVE_RETRY_MAX_MS);
         setTimeout(() => this.removeWhenEngineAnswers(containerId, next), delayMs).unref();
       },
