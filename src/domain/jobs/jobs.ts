@@ -84,12 +84,14 @@ export class Jobs {
     const jobs = await this.store.getJobs(jobIds);
     const parents = jobs.filter((j) => j.spec.arraySize !== undefined && !j.arrayParent).map((j) => j.jobId);
     const summaries = parents.length > 0 ? await this.store.arrayStatusSummaries(parents) : new Map<string, ArrayStatusSummary>();
-    const views: JobView[] = [];
-    for (const job of jobs) {
-      const summary = summaries.get(job.jobId);
-      views.push(summary ? { job: await this.withWaitReason(job), statusSummary: summary } : { job: await this.withWaitReason(job) });
-    }
-    return views;
+    // In parallel: a wait reason may wait briefly for the engine's answer about an image.
+    return Promise.all(
+      jobs.map(async (job) => {
+        const summary = summaries.get(job.jobId);
+        const withReason = await this.withWaitReason(job);
+        return summary ? { job: withReason, statusSummary: summary } : { job: withReason };
+      }),
+    );
   }
 
   async get(jobId: string): Promise<Job> {
@@ -177,11 +179,12 @@ export class Jobs {
     const change = { status: 'FAILED' as const, statusReason: reason, stoppedAt: now, ...flag };
     const moved: string[] = [];
     if (job.spec.arraySize !== undefined && !job.arrayParent) {
+      // The parent keeps its status until its last child has ended (children that were
+      // already placed may still run); the scheduler then ends it FAILED with this reason. It is
+      // flagged first, so a pass that sees every child ended never ends it with another reason.
+      if (isCancellable(job.status)) await this.store.updateJobs([job.jobId], waiting, { statusReason: reason, ...flag });
       const childIds = Array.from({ length: job.spec.arraySize }, (_, i) => `${job.jobId}:${i}`);
       moved.push(...(await this.store.updateJobs(childIds, waiting, change)));
-      // The parent keeps its status until its last child has ended (children that were
-      // already placed may still run); the scheduler then ends it FAILED with this reason.
-      if (isCancellable(job.status)) await this.store.updateJobs([job.jobId], waiting, { statusReason: reason, ...flag });
     } else if (isCancellable(job.status)) {
       moved.push(...(await this.store.updateJobs([job.jobId], waiting, change)));
     }
