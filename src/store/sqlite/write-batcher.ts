@@ -8,10 +8,11 @@ interface PendingWrite {
 
 /**
  * Group commit. Writes queued in the same turn of the event loop are applied in one SQLite
- * transaction, each inside its own savepoint so one failing write rolls back alone. Every
- * caller's promise settles only after the shared COMMIT, so a response is never sent for a
- * write that is not durable; with synchronous=FULL one fsync covers the whole group, which
- * is what lets 16 concurrent SubmitJob clients go far beyond one commit per fsync.
+ * transaction, each inside its own savepoint (when there are several) so one failing write
+ * rolls back alone. Every caller's promise settles only after the shared COMMIT, so a response
+ * is never sent for a write that is not durable; with synchronous=FULL one fsync covers the
+ * whole group, which is what lets 16 concurrent SubmitJob clients go far beyond one commit per
+ * fsync.
  */
 export class WriteBatcher {
   private queue: PendingWrite[] = [];
@@ -53,11 +54,16 @@ export class WriteBatcher {
     if (writes.length === 1) {
       // A lone write needs no savepoint: if it fails, its transaction rolls back with it.
       const write = writes[0]!;
+      let applied = false;
       let value: unknown;
       try {
-        value = this.runInSavepoint(write.apply);
+        value = this.runInSavepoint(() => {
+          const result = write.apply();
+          applied = true;
+          return result;
+        });
       } catch (error) {
-        write.reject(error);
+        write.reject(applied ? new Error('SQLite commit failed', { cause: error }) : error);
         return;
       }
       write.resolve(value);
