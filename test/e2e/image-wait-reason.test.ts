@@ -19,12 +19,16 @@ async function waitingJobs(client: BatchClient) {
   };
   const missing = await submit(MISSING_IMAGE);
   const present = await submit(PRESENT_IMAGE);
-  const reasonOf = (jobId: string) =>
+  // The first reason read may come before the engine's answer about the image (a reader waits
+  // at most a second for it), so the missing image's reason is awaited until it has the note.
+  const reasonOf = (jobId: string, complete: (reason: string) => boolean) =>
     waitFor(`a wait reason for ${jobId}`, async () => {
       const job = await describeJob(client, jobId);
-      return job.status === 'RUNNABLE' && job.statusReason ? job.statusReason : undefined;
+      return job.status === 'RUNNABLE' && job.statusReason && complete(job.statusReason) ? job.statusReason : undefined;
     });
-  return { ce, queue, missing, present, missingReason: await reasonOf(missing), presentReason: await reasonOf(present) };
+  const missingReason = await reasonOf(missing, (reason) => reason.includes('Image '));
+  const presentReason = await reasonOf(present, () => true);
+  return { ce, queue, missing, present, missingReason, presentReason };
 }
 
 async function enable(client: BatchClient, ce: string): Promise<void> {

@@ -66,6 +66,8 @@ describe('a 10,000-child array job', () => {
     assert.equal(last.attempts?.length ?? 0, 0, 'the last child was never dispatched');
     const ended = await waitForEnd(client, parentId!, 60_000);
     assert.equal(ended.status, 'FAILED');
+    assert.equal(ended.statusReason, 'enough of this');
+    assert.equal(ended.isTerminated, true);
     await waitFor('the children\'s containers to be removed', async () => (containersNamed('barge-').some((n) => n.includes(parentId!)) ? undefined : true), 60_000);
   });
 });

@@ -33,7 +33,10 @@ describe('UNMANAGED compute environments', () => {
     const name = uniqueName('unmanaged');
     const ce = await server.client.send(new CreateComputeEnvironmentCommand({ computeEnvironmentName: name, type: 'UNMANAGED', unmanagedvCpus: 2 }));
     const queue = await createQueue(server.client, ce.computeEnvironmentArn!);
-    const def = await shellDefinition(server.client, 'echo "start $AWS_BATCH_JOB_ID" >> /out/events; sleep 2; echo "end $AWS_BATCH_JOB_ID" >> /out/events', {
+    // Each job holds on until two jobs have started (or 20 s passed), so two at a time is seen
+    // whenever the capacity allows it, however slowly containers start.
+    const barrier = 'n=0; while [ "$(grep -c start /out/events)" -lt 2 ] && [ $n -lt 200 ]; do sleep 0.1; n=$((n+1)); done; sleep 0.5';
+    const def = await shellDefinition(server.client, `echo "start $AWS_BATCH_JOB_ID" >> /out/events; ${barrier}; echo "end $AWS_BATCH_JOB_ID" >> /out/events`, {
       vcpus: 1,
       hostDir,
     });

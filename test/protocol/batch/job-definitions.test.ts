@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   DeregisterJobDefinitionCommand,
+  DescribeJobsCommand,
   DescribeJobDefinitionsCommand,
   RegisterJobDefinitionCommand,
   type RegisterJobDefinitionCommandInput,
@@ -101,9 +102,13 @@ describe('job definitions', () => {
     const name = uniqueName('jd');
     const r1 = await registerDefinition(server.client, { name });
     const r2 = await registerDefinition(server.client, { name });
+    const definitionOf = async (jobId: string) => (await server.client.send(new DescribeJobsCommand({ jobs: [jobId] }))).jobs?.[0]?.jobDefinition;
+    // Resolved (and remembered by the server) before the deregistration, which must not be missed.
+    const early = await server.client.send(new SubmitJobCommand({ jobName: 'j', jobQueue: q.name, jobDefinition: name }));
+    assert.equal(await definitionOf(early.jobId!), r2.arn);
     await server.client.send(new DeregisterJobDefinitionCommand({ jobDefinition: `${name}:2` }));
     const ok = await server.client.send(new SubmitJobCommand({ jobName: 'j', jobQueue: q.name, jobDefinition: name }));
-    assert.ok(ok.jobId);
+    assert.equal(await definitionOf(ok.jobId!), r1.arn);
     const err = await rejection(server.client.send(new SubmitJobCommand({ jobName: 'j', jobQueue: q.name, jobDefinition: r2.arn })));
     assert.match(err.message, /INACTIVE/);
     await server.client.send(new DeregisterJobDefinitionCommand({ jobDefinition: r1.arn }));
