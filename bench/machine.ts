@@ -18,7 +18,7 @@ export function describeMachine(config: BenchConfig, barge: ServerHandle, moto: 
     `Reproduce: ${[...overrides, 'npm run bench'].join(' ')}  (in the repository root)`,
     `Sizes: ${fmt(config.submitJobs)} jobs per SubmitJob run after ${WARMUP_JOBS} warm-up jobs; ${config.clients} concurrent clients; ` +
       `Barge filled by ${config.fillClients} clients to ${fmt(config.jobs)} jobs, moto by ${config.clients} to ${fmt(config.motoJobs)} or for at most ` +
-      `${config.motoFillSeconds} s; every client is an AWS SDK v3 BatchClient (keep-alive, maxAttempts 1)`,
+      `${config.motoFillSeconds} s; wire clients (SigV4, keep-alive) fill and run the targets; SDK rows use AWS SDK v3 BatchClients (keep-alive, maxAttempts 1); DescribeJobs uses one SDK client`,
   ];
 }
 
