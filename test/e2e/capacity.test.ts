@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   type BatchClient,
@@ -7,6 +10,7 @@ import {
   DescribeJobsCommand,
   GetJobQueueSnapshotCommand,
   SubmitJobCommand,
+  UpdateComputeEnvironmentCommand,
   UpdateJobQueueCommand,
 } from '@aws-sdk/client-batch';
 import { createEnvironment, createQueue, shellDefinition, uniqueName } from '../helpers/fixtures.js';
@@ -60,6 +64,38 @@ describe('capacity and scheduling order', () => {
       }),
     );
     assert.equal(await maxConcurrency(server.client, await submitTen()), 5);
+  });
+
+  test('a DISABLED environment lets its running job finish and starts no new one; a DISABLED queue dispatches nothing', async (t) => {
+    const hostDir = mkdtempSync(join(tmpdir(), 'barge-disabled-'));
+    t.after(() => rmSync(hostDir, { recursive: true, force: true }));
+    const ce = await createEnvironment(server.client, { maxvCpus: 1 });
+    const queue = await createQueue(server.client, ce.arn);
+    const held = await shellDefinition(server.client, 'while [ ! -e /out/go ]; do sleep 0.1; done', { hostDir });
+    const quick = await shellDefinition(server.client, 'true');
+    const submit = async (definition: string) =>
+      (await server.client.send(new SubmitJobCommand({ jobName: uniqueName('d'), jobQueue: queue.name, jobDefinition: definition }))).jobId!;
+
+    const running = await submit(held.name);
+    await waitForStatus(server.client, running, ['RUNNING']);
+    const next = await submit(quick.name);
+    await server.client.send(new UpdateComputeEnvironmentCommand({ computeEnvironment: ce.name, state: 'DISABLED' }));
+    writeFileSync(join(hostDir, 'go'), '');
+    assert.equal((await waitForEnd(server.client, running)).status, 'SUCCEEDED');
+    const waiting = await waitFor('the next job to say its environment is disabled', async () => {
+      const job = await describeJob(server.client, next);
+      return job.status === 'RUNNABLE' && /no compute environment of job queue .* takes new jobs/.test(job.statusReason ?? '') ? job : undefined;
+    });
+    assert.equal(waiting.attempts?.length ?? 0, 0, 'nothing started on the DISABLED environment');
+
+    await server.client.send(new UpdateJobQueueCommand({ jobQueue: queue.name, state: 'DISABLED' }));
+    await server.client.send(new UpdateComputeEnvironmentCommand({ computeEnvironment: ce.name, state: 'ENABLED' }));
+    await waitFor('the job to say its queue is disabled', async () => {
+      const job = await describeJob(server.client, next);
+      return job.status === 'RUNNABLE' && /^Job queue \S+ is DISABLED/.test(job.statusReason ?? '') ? job : undefined;
+    });
+    await server.client.send(new UpdateJobQueueCommand({ jobQueue: queue.name, state: 'ENABLED' }));
+    assert.equal((await waitForEnd(server.client, next)).status, 'SUCCEEDED');
   });
 
   test('when capacity frees, the higher-priority queue goes first', async () => {
