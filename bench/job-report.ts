@@ -6,10 +6,13 @@
  */
 import { createMotoRole } from './moto.js';
 import { measureSchedulerDecisions } from './scheduler-decisions.js';
-import { type ArrayRun, arrayWallTime, bareDockerLatency, type Percentiles, startLatency } from './job-runs.js';
+import { type ArrayRun, arraySubmitLatency, arrayWallTime, bareDockerLatency, type Percentiles, startLatency } from './job-runs.js';
 import { type ServerHandle, startBarge, startMoto } from './servers.js';
 
 const BARGE_ROLE = 'arn:aws:iam::123456789012:role/bench-batch-service';
+/** The largest array AWS allows; the issue asks that it be accepted in well under a second. */
+const BIG_ARRAY_SIZE = 10_000;
+const BIG_ARRAY_RUNS = 5;
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -33,11 +36,14 @@ export async function runJobBenchmarks(env: NodeJS.ProcessEnv, progress: (m: str
   const barge = await startBarge([]);
   let bargeLatency: Percentiles;
   let bargeArray: ArrayRun;
+  let bigArraySubmit: Percentiles;
   try {
     progress(`Barge: submit → RUNNING × ${runs}`);
     bargeLatency = await startLatency(barge, BARGE_ROLE, runs);
     progress(`Barge: ${arraySize}-child array on 2 vCPUs`);
     bargeArray = await arrayWallTime(barge, BARGE_ROLE, arraySize, timeoutMs, true);
+    progress(`Barge: SubmitJob of a ${BIG_ARRAY_SIZE}-child array × ${BIG_ARRAY_RUNS}`);
+    bigArraySubmit = await arraySubmitLatency(barge, BARGE_ROLE, BIG_ARRAY_SIZE, BIG_ARRAY_RUNS);
   } finally {
     await barge.stop();
   }
@@ -69,6 +75,8 @@ export async function runJobBenchmarks(env: NodeJS.ProcessEnv, progress: (m: str
     motoArray
       ? `    moto, ${motoArraySize} children (it ignores capacity and starts every child at once): ${motoArray.seconds.toFixed(1)} s (${motoArray.status})`
       : '    moto: skipped',
+    `  SubmitJob of a ${BIG_ARRAY_SIZE}-child array (every child stored before the response), p50 / p99 over ${BIG_ARRAY_RUNS}: ` +
+      `Barge ${bigArraySubmit.p50.toFixed(0)} / ${bigArraySubmit.p99.toFixed(0)} ms (moto not measured: it starts a thread per child)`,
     `  scheduler decisions, ${decisions.jobs} RUNNABLE jobs placed apart from container starts: ${decisions.perSecond.toFixed(0)}/s in ${decisions.passes} passes (target > 5,000/s): ${decisions.perSecond > 5000 ? 'PASS' : 'FAIL'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

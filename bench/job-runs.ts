@@ -124,3 +124,33 @@ export async function arrayWallTime(server: ServerHandle, serviceRole: string, s
     client.destroy();
   }
 }
+
+/**
+ * SubmitJob of a `size`-child array on a queue whose environment is DISABLED (nothing starts):
+ * the time until the response, `runs` times. Every child is stored before the response.
+ */
+export async function arraySubmitLatency(server: ServerHandle, serviceRole: string, size: number, runs: number): Promise<Percentiles> {
+  const client = makeClient(server.url);
+  try {
+    const ce = await client.send(
+      new CreateComputeEnvironmentCommand({ computeEnvironmentName: 'big-array-ce', type: 'UNMANAGED', state: 'DISABLED', serviceRole, unmanagedvCpus: 2 }),
+    );
+    await client.send(new CreateJobQueueCommand({ jobQueueName: 'big-array-q', priority: 1, state: 'ENABLED', computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce.computeEnvironmentArn! }] }));
+    await client.send(
+      new RegisterJobDefinitionCommand({
+        jobDefinitionName: 'big-array-d',
+        type: 'container',
+        containerProperties: { image: IMAGE, command: ['true'], resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '64' }] },
+      }),
+    );
+    const latencies: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await client.send(new SubmitJobCommand({ jobName: `big-array-${i}`, jobQueue: 'big-array-q', jobDefinition: 'big-array-d', arrayProperties: { size } }));
+      latencies.push(performance.now() - t0);
+    }
+    return percentiles(latencies);
+  } finally {
+    client.destroy();
+  }
+}
