@@ -34,6 +34,20 @@ export function openDatabase(file: string, migrations: readonly Migration[], syn
   return db;
 }
 
+/**
+ * `LIMIT n` written into the SQL text. With a bound `LIMIT ?` this SQLite build (STAT4) prepares
+ * the statement again on every call, because the limit may change the plan: measured 45–65 µs
+ * a call against 6 µs with the number written in. Only a non-negative integer is accepted, so
+ * nothing but a number ever reaches the SQL.
+ */
+export function limitClause(limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`invalid SQL limit ${limit}`);
+  return `LIMIT ${limit}`;
+}
+
+/** Statements kept at most; the LIMIT written into many texts makes the set of texts open-ended. */
+const MAX_STATEMENTS = 500;
+
 /** Prepared statements by SQL text: preparing is costly and many queries repeat with new values. */
 export class StatementCache {
   private readonly statements = new Map<string, Database.Statement>();
@@ -42,10 +56,14 @@ export class StatementCache {
 
   get(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
-    if (!statement) {
+    if (statement) {
+      // Most recently used last, so the first entry is the one to drop.
+      this.statements.delete(sql);
+    } else {
       statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
+      if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value!);
     }
+    this.statements.set(sql, statement);
     return statement;
   }
 }

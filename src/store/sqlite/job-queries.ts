@@ -1,5 +1,6 @@
 import type { Slice } from '../../domain/common.js';
 import type { JobChange, JobListQuery } from '../../domain/ports.js';
+import { limitClause } from './database.js';
 import { type JobRow, wildcardToLike } from './rows.js';
 
 /** SQL of the jobs table built from a query, kept apart from running it. */
@@ -61,9 +62,8 @@ export function jobListSql(query: JobListQuery): { sql: string; params: unknown[
     where.push(like.exact ? 'j.share_identifier = ?' : "j.share_identifier LIKE ? ESCAPE '\\'");
     params.push(like.pattern);
   }
-  params.push(query.limit + 1);
   const sql = `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
-    WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`;
+    WHERE ${where.join(' AND ')} ORDER BY ${order} ${limitClause(query.limit + 1)}`;
   return { sql, params, cursorOf };
 }
 

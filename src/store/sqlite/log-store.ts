@@ -18,7 +18,7 @@ import type {
   StreamEventQuery,
 } from '../../domain/logs/log-store.js';
 import { LOG_MIGRATIONS } from './log-migrations.js';
-import { openDatabase, StatementCache, type SynchronousMode } from './database.js';
+import { limitClause, openDatabase, StatementCache, type SynchronousMode } from './database.js';
 import { WriteBatcher } from './write-batcher.js';
 
 interface GroupRow {
@@ -149,8 +149,8 @@ export class SqliteLogStore implements LogStore {
       params.push(query.after);
     }
     const rows = this.sql(
-      `SELECT * FROM log_groups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY name LIMIT ?`,
-    ).all(...params, query.limit + 1) as GroupRow[];
+      `SELECT * FROM log_groups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY name ${limitClause(query.limit + 1)}`,
+    ).all(...params) as GroupRow[];
     return sliceOf(rows, query.limit, groupFromRow, (r) => r.name);
   }
 
@@ -213,8 +213,8 @@ export class SqliteLogStore implements LogStore {
     }
     const rows = this.sql(
       `SELECT ${STREAM_COLUMNS} FROM log_streams s JOIN log_groups g ON g.id = s.group_id
-       WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
-    ).all(...params, query.limit + 1) as StreamRow[];
+       WHERE ${where.join(' AND ')} ORDER BY ${order} ${limitClause(query.limit + 1)}`,
+    ).all(...params) as StreamRow[];
     return sliceOf(rows, query.limit, streamFromRow, cursorOf);
   }
 
@@ -287,9 +287,9 @@ export class SqliteLogStore implements LogStore {
     const statement = this.sql(
       `SELECT seq, timestamp, ingestion_time, message FROM log_events INDEXED BY log_events_by_stream
        WHERE stream_id = ? AND timestamp >= ? AND timestamp <= ? AND ${forward ? '(timestamp > ? OR seq > ?)' : '(timestamp < ? OR seq <= ?)'}
-       ORDER BY timestamp ${forward ? 'ASC' : 'DESC'}, seq ${forward ? 'ASC' : 'DESC'} LIMIT ?`,
+       ORDER BY timestamp ${forward ? 'ASC' : 'DESC'}, seq ${forward ? 'ASC' : 'DESC'} ${limitClause(query.limit)}`,
     );
-    const rows = statement.iterate(ids.stream, low, high, timestamp, seq, query.limit) as IterableIterator<Omit<EventRow, 'stream_name'>>;
+    const rows = statement.iterate(ids.stream, low, high, timestamp, seq) as IterableIterator<Omit<EventRow, 'stream_name'>>;
     const events: StoredLogEvent[] = [];
     let bytes = 0;
     for (const row of rows) {

@@ -17,7 +17,7 @@ import type { JobDefinition } from '../../domain/resources/job-definition.js';
 import { MIGRATIONS } from './migrations.js';
 import { jobChangeSql, jobListSql, sliceOf } from './job-queries.js';
 import { type JobRow, jobFromRow, jobToRow } from './rows.js';
-import { openDatabase, StatementCache, type SynchronousMode } from './database.js';
+import { limitClause, openDatabase, StatementCache, type SynchronousMode } from './database.js';
 import { ReadCache } from './read-cache.js';
 import { WriteBatcher } from './write-batcher.js';
 
@@ -89,8 +89,7 @@ export class SqliteStore implements Store {
       sql += ` AND name IN (${query.names.map(() => '?').join(',')})`;
       params.push(...query.names);
     }
-    sql += ' ORDER BY seq LIMIT ?';
-    params.push(query.limit + 1);
+    sql += ` ORDER BY seq ${limitClause(query.limit + 1)}`;
     const rows = this.sql(sql).all(...params) as { seq: number; body: string }[];
     return sliceOf(rows, query.limit, (r) => JSON.parse(r.body) as NamedResources[K], (r) => String(r.seq));
   }
@@ -175,8 +174,7 @@ export class SqliteStore implements Store {
       params.push(name, name, revision);
     }
     const sql = `SELECT name, revision, status, body, tags FROM job_definitions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY name ASC, revision DESC LIMIT ?`;
-    params.push(query.limit + 1);
+      ORDER BY name ASC, revision DESC ${limitClause(query.limit + 1)}`;
     const rows = this.sql(sql).all(...params) as (DefinitionRow & { name: string; revision: number })[];
     return sliceOf(rows, query.limit, definitionFromRow, (r) => JSON.stringify([r.name, r.revision]));
   }
@@ -285,10 +283,9 @@ export class SqliteStore implements Store {
       where.push('j.seq > ?');
       params.push(Number(query.after));
     }
-    params.push(query.limit + 1);
     const rows = this.sql(
         `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
-         WHERE ${where.join(' AND ')} ORDER BY j.seq LIMIT ?`,
+         WHERE ${where.join(' AND ')} ORDER BY j.seq ${limitClause(query.limit + 1)}`,
       )
       .all(...params) as JobRow[];
     const parentSpecs = new Map<string, JobSpec>();
@@ -300,9 +297,9 @@ export class SqliteStore implements Store {
     const rows = this.sql(
         `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
          WHERE j.queue_arn = ? AND j.status = 'RUNNABLE' ${byShare ? 'AND j.share_identifier = ?' : ''}
-         ORDER BY ${byShare ? 'j.scheduling_priority DESC, ' : ''}j.created_at, j.seq LIMIT ?`,
+         ORDER BY ${byShare ? 'j.scheduling_priority DESC, ' : ''}j.created_at, j.seq ${limitClause(query.limit)}`,
       )
-      .all(...(byShare ? [query.queueArn, query.shareIdentifier, query.limit] : [query.queueArn, query.limit])) as JobRow[];
+      .all(...(byShare ? [query.queueArn, query.shareIdentifier] : [query.queueArn])) as JobRow[];
     const parentSpecs = new Map<string, JobSpec>();
     return rows.map((r) => ({ job: jobFromRow(r, parentSpecs), vcpus: r.vcpus, statusChangedAt: r.status_changed_at ?? r.created_at }));
   }
@@ -319,8 +316,8 @@ export class SqliteStore implements Store {
          SELECT 1 FROM jobs j, (SELECT created_at, seq FROM jobs WHERE job_id = ?) me
          WHERE j.queue_arn = ? AND j.status = 'RUNNABLE'
            AND (j.created_at < me.created_at OR (j.created_at = me.created_at AND j.seq < me.seq))
-         LIMIT ?)`,
-    ).get(jobId, queueArn, cap) as { n: number };
+         ${limitClause(cap)})`,
+    ).get(jobId, queueArn) as { n: number };
     return row.n;
   }
 
