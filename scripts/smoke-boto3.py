@@ -110,7 +110,7 @@ def main() -> int:
             time.sleep(0.5)
 
     suffix = f"{os.getpid()}-{random.randrange(10**9)}"
-    ce_name, q_name, d_name, j_name = (f"smoke-{k}-py-{suffix}" for k in ("ce", "q", "d", "j"))
+    ce_name, q_name, q2_name, d_name, j_name = (f"smoke-{k}-py-{suffix}" for k in ("ce", "q", "q2", "d", "j"))
 
     try:
         # ------------------------------------------------------------ compute environment
@@ -221,14 +221,41 @@ def main() -> int:
         else:
             raise SmokeFailure(f"step '{step}': expected ClientException, the call succeeded")
 
+        # ------------------------------------------------------------ a chain across two queues
+        # Each submit passes the previous job's id in dependsOn, alternating queues; the jobs
+        # run as containers and must run strictly one after another.
+        out = call("create_job_queue (second)", "create_job_queue", jobQueueName=q2_name, priority=1,
+                   computeEnvironmentOrder=[{"order": 1, "computeEnvironment": ce_arn}])
+        q2_arn = out["jobQueueArn"]
+        chain, previous = [], None
+        for n, queue in enumerate([q_name, q2_name, q_name], start=1):
+            kwargs = {"jobName": f"{j_name}-chain-{n}", "jobQueue": queue, "jobDefinition": d_name,
+                      "containerOverrides": {"command": ["sleep", "1"]}}
+            if previous:
+                kwargs["dependsOn"] = [{"jobId": previous}]
+            previous = call(f"submit_job chain {n}", "submit_job", **kwargs)["jobId"]
+            chain.append(previous)
+        out = wait_for("describe_jobs (chain ended)", 120,
+                       lambda o: all(j["status"] in ("SUCCEEDED", "FAILED") for j in o["jobs"]),
+                       "describe_jobs", jobs=chain)
+        ended = sorted(out["jobs"], key=lambda j: chain.index(j["jobId"]))
+        check("chain succeeded", all(j["status"] == "SUCCEEDED" for j in ended), ended)
+        for before, after in zip(ended, ended[1:]):
+            check("chain runs one after another", after["startedAt"] >= before["stoppedAt"]
+                  and after["dependsOn"] == [{"jobId": before["jobId"]}], [before, after])
+
         # ------------------------------------------------------------ cleanup
+        call("update_job_queue DISABLED (second)", "update_job_queue", jobQueue=q2_name, state="DISABLED")
+        wait_for("describe_job_queues (second DISABLED)", 30, lambda o: o["jobQueues"][0]["state"] == "DISABLED",
+                 "describe_job_queues", jobQueues=[q2_arn])
+        call("delete_job_queue (second)", "delete_job_queue", jobQueue=q2_arn)
         call("update_job_queue DISABLED", "update_job_queue", jobQueue=q_name, state="DISABLED")
         wait_for("describe_job_queues (DISABLED, VALID)", 30,
                  lambda o: o["jobQueues"][0]["state"] == "DISABLED" and o["jobQueues"][0]["status"] == "VALID",
                  "describe_job_queues", jobQueues=[q_arn])
         call("delete_job_queue", "delete_job_queue", jobQueue=q_arn)
         wait_for("describe_job_queues (deleted)", 60, lambda o: all(q["status"] == "DELETED" for q in o["jobQueues"]),
-                 "describe_job_queues", jobQueues=[q_arn])
+                 "describe_job_queues", jobQueues=[q_arn, q2_arn])
         call("update_compute_environment DISABLED", "update_compute_environment", computeEnvironment=ce_name, state="DISABLED")
         wait_for("describe_compute_environments (DISABLED, VALID)", 30,
                  lambda o: o["computeEnvironments"][0]["state"] == "DISABLED" and o["computeEnvironments"][0]["status"] == "VALID",
