@@ -48,22 +48,55 @@ export function limitClause(limit: number): string {
 /** Statements kept at most; the LIMIT written into many texts makes the set of texts open-ended. */
 const MAX_STATEMENTS = 500;
 
+interface CachedStatement {
+  statement: Database.Statement;
+  /** For statements read through `all`: builds a row object from the raw column values. */
+  toObject?: (values: unknown[]) => unknown;
+}
+
 /** Prepared statements by SQL text: preparing is costly and many queries repeat with new values. */
 export class StatementCache {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, CachedStatement>();
 
   constructor(private readonly db: Database.Database) {}
 
   get(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (statement) {
+    return this.entry(sql).statement;
+  }
+
+  /**
+   * Every row of a query as an object with the columns as keys. better-sqlite3 builds each
+   * row object key by key, which for the jobs table's ~20 columns cost about as much as the
+   * query itself (100 rows by id: 1.5 ms against 0.9 ms this way); here rows come raw and one
+   * object literal per statement shapes them.
+   */
+  all<T>(sql: string, params: unknown[]): T[] {
+    const entry = this.entry(`raw\0${sql}`, sql);
+    if (!entry.toObject) {
+      entry.statement.raw(true);
+      entry.toObject = rowObjectBuilder(entry.statement.columns().map((c) => c.name));
+    }
+    return (entry.statement.all(...params) as unknown[][]).map(entry.toObject) as T[];
+  }
+
+  private entry(key: string, sql = key): CachedStatement {
+    let entry = this.statements.get(key);
+    if (entry) {
       // Most recently used last, so the first entry is the one to drop.
-      this.statements.delete(sql);
+      this.statements.delete(key);
     } else {
-      statement = this.db.prepare(sql);
+      entry = { statement: this.db.prepare(sql) };
       if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value!);
     }
-    this.statements.set(sql, statement);
-    return statement;
+    this.statements.set(key, entry);
+    return entry;
   }
+}
+
+/** `(values) => ({ name0: values[0], name1: values[1], … })`: one object shape per query. */
+function rowObjectBuilder(names: string[]): (values: unknown[]) => unknown {
+  if (new Set(names).size !== names.length) throw new Error(`duplicate column names in ${names.join(', ')}`);
+  const fields = names.map((name, i) => `${JSON.stringify(name)}: values[${i}]`).join(', ');
+  // The names are the query's own column names, quoted as JSON string literals.
+  return new Function('values', `return { ${fields} };`) as (values: unknown[]) => unknown;
 }

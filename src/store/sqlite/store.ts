@@ -209,11 +209,11 @@ export class SqliteStore implements Store {
     const parentSpecs = new Map<string, JobSpec>();
     for (let i = 0; i < jobIds.length; i += CHUNK) {
       const chunk = jobIds.slice(i, i + CHUNK);
-      const rows = this.sql(
-          `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
-           WHERE j.job_id IN (${chunk.map(() => '?').join(',')})`,
-        )
-        .all(...chunk) as JobRow[];
+      const rows = this.statements.all<JobRow>(
+        `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
+         WHERE j.job_id IN (${chunk.map(() => '?').join(',')})`,
+        chunk,
+      );
       for (const row of rows) byId.set(row.job_id, jobFromRow(row, parentSpecs));
     }
     return jobIds.flatMap((id) => {
@@ -224,7 +224,7 @@ export class SqliteStore implements Store {
 
   async listJobs(query: JobListQuery): Promise<Slice<Job>> {
     const { sql, params, cursorOf } = jobListSql(query);
-    const rows = this.sql(sql).all(...params) as JobRow[];
+    const rows = this.statements.all<JobRow>(sql, params);
     const parentSpecs = new Map<string, JobSpec>();
     return sliceOf(rows, query.limit, (r) => jobFromRow(r, parentSpecs), cursorOf);
   }
@@ -283,23 +283,23 @@ export class SqliteStore implements Store {
       where.push('j.seq > ?');
       params.push(Number(query.after));
     }
-    const rows = this.sql(
-        `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
-         WHERE ${where.join(' AND ')} ORDER BY j.seq ${limitClause(query.limit + 1)}`,
-      )
-      .all(...params) as JobRow[];
+    const rows = this.statements.all<JobRow>(
+      `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
+       WHERE ${where.join(' AND ')} ORDER BY j.seq ${limitClause(query.limit + 1)}`,
+      params,
+    );
     const parentSpecs = new Map<string, JobSpec>();
     return sliceOf(rows, query.limit, (r) => jobFromRow(r, parentSpecs), (r) => String(r.seq));
   }
 
   async listRunnable(query: { queueArn: string; shareIdentifier?: string; limit: number }): Promise<RunnableJob[]> {
     const byShare = query.shareIdentifier !== undefined;
-    const rows = this.sql(
-        `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
-         WHERE j.queue_arn = ? AND j.status = 'RUNNABLE' ${byShare ? 'AND j.share_identifier = ?' : ''}
-         ORDER BY ${byShare ? 'j.scheduling_priority DESC, ' : ''}j.created_at, j.seq ${limitClause(query.limit)}`,
-      )
-      .all(...(byShare ? [query.queueArn, query.shareIdentifier] : [query.queueArn])) as JobRow[];
+    const rows = this.statements.all<JobRow>(
+      `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
+       WHERE j.queue_arn = ? AND j.status = 'RUNNABLE' ${byShare ? 'AND j.share_identifier = ?' : ''}
+       ORDER BY ${byShare ? 'j.scheduling_priority DESC, ' : ''}j.created_at, j.seq ${limitClause(query.limit)}`,
+      byShare ? [query.queueArn, query.shareIdentifier] : [query.queueArn],
+    );
     const parentSpecs = new Map<string, JobSpec>();
     return rows.map((r) => ({ job: jobFromRow(r, parentSpecs), vcpus: r.vcpus, statusChangedAt: r.status_changed_at ?? r.created_at }));
   }
