@@ -19,12 +19,3 @@ export function makeClient(url: string): BatchClient {
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }), requestTimeout: 60_000 }),
   });
 }
-
-/** `count` independent clients, as `count` separate callers would have. */
-export function makeClients(url: string, count: number): BatchClient[] {
-  return Array.from({ length: count }, () => makeClient(url));
-}
-
-export function destroyAll(clients: BatchClient[]): void {
-  for (const client of clients) client.destroy();
-}

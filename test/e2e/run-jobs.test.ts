@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ListJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
+import { ListJobsCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { type CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { createEnvironment, createQueue, shellDefinition, uniqueName } from '../helpers/fixtures.js';
+import { createEnvironment, createQueue, registerEcsDefinition, shellDefinition, uniqueName } from '../helpers/fixtures.js';
 import { logsClient, streamMessages } from '../helpers/logs-client.js';
 import { useBarge } from '../helpers/server.js';
 import { describeJob, waitFor, waitForEnd, waitForStatus } from '../helpers/wait.js';
@@ -170,14 +170,7 @@ describe('jobs run as containers on the local Docker engine', () => {
   });
 
   test('a job kind Barge cannot run yet fails at once with a reason that says so', async () => {
-    const name = uniqueName('ecs');
-    await server.client.send(
-      new RegisterJobDefinitionCommand({
-        jobDefinitionName: name,
-        type: 'container',
-        ecsProperties: { taskProperties: [{ containers: [{ name: 'main', image: 'localhost/busybox:latest', command: ['true'] }] }] },
-      }),
-    );
+    const name = await registerEcsDefinition(server.client);
     const job = await waitForEnd(server.client, (await submit(name)).jobId!);
     assert.equal(job.status, 'FAILED');
     assert.equal(job.statusReason, 'Task failed to start');

@@ -69,6 +69,19 @@ export async function registerDefinition(client: BatchClient, overrides: { name?
   return { name, arn: out.jobDefinitionArn!, revision: out.revision! };
 }
 
+/** A definition with ecsProperties (one container) and no containerProperties; returns its name. */
+export async function registerEcsDefinition(client: BatchClient): Promise<string> {
+  const name = uniqueName('ecs');
+  await client.send(
+    new RegisterJobDefinitionCommand({
+      jobDefinitionName: name,
+      type: 'container',
+      ecsProperties: { taskProperties: [{ containers: [{ name: 'main', image: 'localhost/busybox:latest', command: ['true'] }] }] },
+    }),
+  );
+  return name;
+}
+
 /**
  * One environment, one queue and one definition, ready for SubmitJob. The environment is
  * DISABLED, so submitted jobs are evaluated but never start: they wait in RUNNABLE.

@@ -5,13 +5,12 @@ import {
   CreateSchedulingPolicyCommand,
   DescribeJobsCommand,
   ListJobsCommand,
-  RegisterJobDefinitionCommand,
   SubmitJobCommand,
   type SubmitJobCommandInput,
   TerminateJobCommand,
 } from '@aws-sdk/client-batch';
 import { rejection } from '../../helpers/clients.js';
-import { basicSetup, createQueue, registerDefinition, uniqueName } from '../../helpers/fixtures.js';
+import { basicSetup, createQueue, registerDefinition, registerEcsDefinition, uniqueName } from '../../helpers/fixtures.js';
 import { useBarge } from '../../helpers/server.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -263,14 +262,7 @@ describe('jobs', () => {
   });
 
   test('a definition without containerProperties keeps its ECS body on the job', async () => {
-    const name = uniqueName('ecs');
-    await server.client.send(
-      new RegisterJobDefinitionCommand({
-        jobDefinitionName: name,
-        type: 'container',
-        ecsProperties: { taskProperties: [{ containers: [{ name: 'main', image: 'localhost/busybox:latest', command: ['true'] }] }] },
-      }),
-    );
+    const name = await registerEcsDefinition(server.client);
     const out = await submit({ jobDefinition: name });
     const job = await describeOne(out.jobId!);
     assert.equal(job?.ecsProperties?.taskProperties?.[0]?.containers?.[0]?.name, 'main');
