@@ -58,7 +58,7 @@ const STREAM_COLUMNS = `g.name AS group_name, s.name, s.creation_time, s.first_e
   s.last_ingestion_time, s.stored_bytes`;
 
 /**
- * The log store: its own SQLite file (WAL, synchronous=FULL) written through the same
+ * The log store: its own SQLite file (WAL, synchronous as configured) written through the same
  * group-commit batcher as the main store, so a job's output lines and a user's PutLogEvents
  * arriving in one event-loop turn share one fsync. Reads run on the same connection.
  */

@@ -33,7 +33,7 @@ const CHUNK = 500;
 const DEFINITIONS = 'job-definition';
 
 /**
- * The embedded store: one SQLite file in WAL mode with synchronous=FULL, written through a
+ * The embedded store: one SQLite file in WAL mode (synchronous as configured), written through a
  * group-commit batcher. Reads run directly on the same connection and see only committed data.
  */
 export class SqliteStore implements Store {
