@@ -7,6 +7,7 @@ import { Logs } from './domain/logs/logs.js';
 import { createLogger } from './log.js';
 import { DockerExecutor } from './executor/docker/docker-executor.js';
 import { createHttpServer } from './protocol/http.js';
+import { DatabaseInUseError } from './store/sqlite/database.js';
 import { SqliteLogStore } from './store/sqlite/log-store.js';
 import { SqliteStore } from './store/sqlite/store.js';
 
@@ -29,8 +30,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
   const clock = { now: () => Date.now() };
-  const store = new SqliteStore(join(config.dataDir, 'barge.db'), config.sqliteSynchronous);
-  const logStore = new SqliteLogStore(join(config.dataDir, 'logs.db'), config.sqliteSynchronous);
+  const storeLog = logger.child({ component: 'store' });
+  const onStoreError = (message: string) => storeLog.warn({ message }, 'background store work failed');
+  const store = new SqliteStore(join(config.dataDir, 'barge.db'), config.sqliteSynchronous, onStoreError);
+  const logStore = new SqliteLogStore(join(config.dataDir, 'logs.db'), config.sqliteSynchronous, onStoreError);
   const logs = new Logs({ store: logStore, clock, region: config.region, accountId: config.accountId });
   // Containers are labelled and named per data directory, so two Barge installations on one
   // engine (or two test servers) never adopt each other's containers after a restart.
@@ -79,6 +82,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof DatabaseInUseError) {
+    process.stderr.write(`barge: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`barge: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

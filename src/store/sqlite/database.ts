@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { WalCheckpointer } from './checkpointer.js';
 import type { Migration } from './migrations.js';
 
 /**
@@ -10,28 +11,90 @@ import type { Migration } from './migrations.js';
  */
 export type SynchronousMode = 'normal' | 'full';
 
+/** Thrown when another process holds the database: two Barge servers on one data directory. */
+export class DatabaseInUseError extends Error {}
+
+/** An open store file: its connection, and what must happen when the store closes. */
+export interface SqliteFile {
+  db: Database.Database;
+  close(): Promise<void>;
+}
+
+/** SQLite's own automatic checkpoint threshold (frames), restored if the checkpoint worker dies. */
+const AUTOCHECKPOINT_FRAMES = 1000;
+
 /**
- * Opens a SQLite file the way every Barge store uses it: WAL so readers never wait for the
- * writer, the chosen synchronous mode, and the store's numbered migrations applied, each in its
- * own transaction together with the row that records it (a crash mid-migration leaves the
- * previous version intact).
+ * Opens a SQLite file the way every Barge store uses it: WAL, the chosen synchronous mode, and
+ * the store's numbered migrations applied, each in its own transaction together with the row
+ * that records it (a crash mid-migration leaves the previous version intact). WAL checkpoints
+ * run in a worker thread (checkpointer.ts).
+ *
+ * One process owns a store file: a second Barge on the same data directory would run every job
+ * twice, so it is refused at start. The owner holds an exclusive lock on `<file>.lock`, a small
+ * SQLite file of its own, for as long as the store is open; the operating system drops the lock
+ * when the process dies, kill -9 included.
  */
-export function openDatabase(file: string, migrations: readonly Migration[], synchronous: SynchronousMode = 'full'): Database.Database {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
-  for (const m of migrations) {
-    if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-    })();
+export function openDatabase(
+  file: string,
+  migrations: readonly Migration[],
+  synchronous: SynchronousMode = 'full',
+  onBackgroundError: (message: string) => void = (message) => process.emitWarning(`${file}: ${message}`),
+): SqliteFile {
+  const lock = lockStoreFile(file);
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
+    for (const m of migrations) {
+      if (applied.has(m.version)) continue;
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      })();
+    }
+  } catch (error) {
+    lock.close();
+    throw error;
   }
-  return db;
+  db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = new WalCheckpointer(
+    { file, synchronous, intervalMs: 100, restartFrames: 16_384, busyTimeoutMs: 5000 },
+    onBackgroundError,
+    () => {
+      onBackgroundError('the WAL checkpoint worker stopped; SQLite checkpoints in the server thread from now on');
+      if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_FRAMES}`);
+    },
+  );
+  return {
+    db,
+    async close() {
+      await checkpointer.stop();
+      // The last connection to close checkpoints what is left and removes the WAL.
+      db.close();
+      lock.close();
+    },
+  };
+}
+
+function lockStoreFile(file: string): Database.Database {
+  const lock = new Database(`${file}.lock`);
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.pragma('journal_mode = MEMORY');
+    lock.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new DatabaseInUseError(`${file} is in use by another process (is another Barge running on this data directory?)`, { cause: error });
+    }
+    throw error;
+  }
+  return lock;
 }
 
 /**

@@ -18,7 +18,7 @@ import type {
   StreamEventQuery,
 } from '../../domain/logs/log-store.js';
 import { LOG_MIGRATIONS } from './log-migrations.js';
-import { limitClause, openDatabase, StatementCache, type SynchronousMode } from './database.js';
+import { limitClause, openDatabase, type SqliteFile, StatementCache, type SynchronousMode } from './database.js';
 import { WriteBatcher } from './write-batcher.js';
 
 interface GroupRow {
@@ -68,8 +68,12 @@ export class SqliteLogStore implements LogStore {
   /** The listing and event queries vary with their filters; each variant is prepared once. */
   private readonly statements: StatementCache;
 
-  constructor(file: string, synchronous: SynchronousMode = 'full') {
-    this.db = openDatabase(file, LOG_MIGRATIONS, synchronous);
+  private readonly file: SqliteFile;
+
+  /** `onBackgroundError` hears of failed WAL checkpoints (they run in a worker thread). */
+  constructor(file: string, synchronous: SynchronousMode = 'full', onBackgroundError?: (message: string) => void) {
+    this.file = openDatabase(file, LOG_MIGRATIONS, synchronous, onBackgroundError);
+    this.db = this.file.db;
     this.statements = new StatementCache(this.db);
     this.writes = new WriteBatcher(this.db);
   }
@@ -366,7 +370,7 @@ export class SqliteLogStore implements LogStore {
 
   async close(): Promise<void> {
     this.writes.flush();
-    this.db.close();
+    await this.file.close();
   }
 
   // ---- lookups ----

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import {
@@ -12,7 +13,7 @@ import {
 } from '@aws-sdk/client-batch';
 import { batchClient } from '../../helpers/clients.js';
 import { basicSetup } from '../../helpers/fixtures.js';
-import { makeDataDir, startBarge } from '../../helpers/server.js';
+import { MAIN, makeDataDir, startBarge } from '../../helpers/server.js';
 
 describe('durability', () => {
   test('everything acknowledged survives SIGKILL and a restart', async () => {
@@ -61,6 +62,23 @@ describe('durability', () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a second Barge on the same data directory is refused and the first keeps serving', async () => {
+    const first = await startBarge();
+    const client = batchClient(first.url);
+    try {
+      const setup = await basicSetup(client);
+      const second = spawnSync(process.execPath, [MAIN, '--port', '0', '--data-dir', first.dataDir], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(second.status, 1, second.stderr);
+      assert.match(second.stderr, /barge\.db is in use by another process \(is another Barge running on this data directory\?\)/);
+      const queues = await client.send(new DescribeJobQueuesCommand({ jobQueues: [setup.queue.name] }));
+      assert.equal(queues.jobQueues?.[0]?.jobQueueArn, setup.queue.arn);
+      await client.send(new SubmitJobCommand({ jobName: 'after', jobQueue: setup.queue.name, jobDefinition: setup.definition.name }));
+    } finally {
+      client.destroy();
+      await first.stop();
     }
   });
 
