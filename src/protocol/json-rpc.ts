@@ -122,7 +122,7 @@ function parseBody(raw: unknown): object | string {
 }
 
 function sendError(request: FastifyRequest, reply: FastifyReply, error: JsonRpcError): FastifyReply {
-  if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, 'operation failed');
+  if (error.statusCode >= 500) request.log.error({ reqId: request.id, err: error.cause ?? error }, 'operation failed');
   return reply
     .status(error.statusCode)
     .header('x-amzn-ErrorType', error.code)

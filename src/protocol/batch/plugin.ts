@@ -84,7 +84,7 @@ function unwrapFastifyError(error: unknown): unknown {
 }
 
 function sendError(request: FastifyRequest, reply: FastifyReply, error: BatchError): FastifyReply {
-  if (error.code === 'ServerException') request.log.error({ err: error.cause ?? error }, 'operation failed');
+  if (error.code === 'ServerException') request.log.error({ reqId: request.id, err: error.cause ?? error }, 'operation failed');
   return reply
     .status(error.statusCode)
     .header('x-amzn-ErrorType', error.code)
