@@ -90,4 +90,48 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_holding_capacity ON jobs (compute_environment_arn, vcpus) WHERE status IN ('STARTING', 'RUNNING');
     `,
   },
+  {
+    version: 4,
+    name: 'job seq without AUTOINCREMENT',
+    sql: `
+      -- AUTOINCREMENT rewrote a row of sqlite_sequence in every SubmitJob's commit: one more page
+      -- in the WAL per commit. Jobs are never deleted, so the plain rowid (largest + 1) gives the
+      -- same ever-increasing seq. SQLite cannot drop AUTOINCREMENT in place; the table is rebuilt.
+      CREATE TABLE jobs_rebuilt (
+        seq INTEGER PRIMARY KEY,
+        job_id TEXT NOT NULL UNIQUE,
+        queue_arn TEXT NOT NULL,
+        parent_id TEXT,
+        array_index INTEGER,
+        name TEXT NOT NULL,
+        definition_arn TEXT NOT NULL,
+        share_identifier TEXT,
+        status TEXT NOT NULL,
+        status_reason TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        stopped_at INTEGER,
+        is_cancelled INTEGER NOT NULL DEFAULT 0,
+        is_terminated INTEGER NOT NULL DEFAULT 0,
+        spec TEXT,
+        attempts TEXT NOT NULL DEFAULT '[]',
+        tags TEXT NOT NULL DEFAULT '{}',
+        compute_environment_arn TEXT,
+        vcpus REAL NOT NULL DEFAULT 0,
+        scheduling_priority INTEGER NOT NULL DEFAULT 0,
+        status_changed_at INTEGER
+      );
+      INSERT INTO jobs_rebuilt (seq, job_id, queue_arn, parent_id, array_index, name, definition_arn, share_identifier, status, status_reason, created_at, started_at, stopped_at, is_cancelled, is_terminated, spec, attempts, tags, compute_environment_arn, vcpus, scheduling_priority, status_changed_at)
+        SELECT seq, job_id, queue_arn, parent_id, array_index, name, definition_arn, share_identifier, status, status_reason, created_at, started_at, stopped_at, is_cancelled, is_terminated, spec, attempts, tags, compute_environment_arn, vcpus, scheduling_priority, status_changed_at FROM jobs;
+      DROP TABLE jobs;
+      ALTER TABLE jobs_rebuilt RENAME TO jobs;
+      DELETE FROM sqlite_sequence WHERE name = 'jobs';
+      CREATE INDEX jobs_by_parent ON jobs (parent_id, array_index) WHERE parent_id IS NOT NULL;
+      CREATE INDEX jobs_by_status ON jobs (status, seq);
+      CREATE INDEX jobs_runnable ON jobs (queue_arn, status, created_at, seq);
+      CREATE INDEX jobs_runnable_by_share ON jobs (queue_arn, status, share_identifier, scheduling_priority DESC, created_at, seq)
+        WHERE share_identifier IS NOT NULL;
+      CREATE INDEX jobs_holding_capacity ON jobs (compute_environment_arn, vcpus) WHERE status IN ('STARTING', 'RUNNING');
+    `,
+  },
 ];
