@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
-import { type BenchConfig, WARMUP_JOBS } from './config.js';
+import type { BenchConfig } from './config.js';
 import { fmt } from './report.js';
 import type { ServerHandle } from './servers.js';
 
@@ -16,7 +16,7 @@ export function describeMachine(config: BenchConfig, barge: ServerHandle, moto: 
     `Node ${process.version}; moto ${moto ? motoVersion(moto.pid) : 'skipped (BENCH_MOTO=0)'}`,
     `Barge data dir on ${barge.dataDir ? filesystemOf(barge.dataDir) : 'unknown'} (BENCH_DATA_DIR moves it)`,
     `Reproduce: ${[...overrides, 'npm run bench'].join(' ')}  (in the repository root)`,
-    `Sizes: ${fmt(config.submitJobs)} jobs per SubmitJob run after ${WARMUP_JOBS} warm-up jobs; ${config.clients} concurrent clients; ` +
+    `Sizes: ${fmt(config.submitJobs)} jobs per SubmitJob run after ${config.warmupSeconds} s of untimed SubmitJob with 1 client and ${config.warmupSeconds} s with all; ${config.clients} concurrent clients; ` +
       `Barge filled by ${config.fillClients} clients to ${fmt(config.jobs)} jobs, moto by ${config.clients} to ${fmt(config.motoJobs)} or for at most ` +
       `${config.motoFillSeconds} s; wire clients (SigV4, keep-alive) fill and run the targets; SDK rows use AWS SDK v3 BatchClients (keep-alive, maxAttempts 1); DescribeJobs uses one SDK client`,
   ];

@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import type { RegisterJobDefinitionCommandInput } from '@aws-sdk/client-batch';
 import { makeClient } from './client.js';
 import { runJobBenchmarks } from './job-report.js';
-import { type BenchConfig, loadBenchConfig, WARMUP_JOBS } from './config.js';
+import { type BenchConfig, loadBenchConfig } from './config.js';
 import { describeMachine, machineCpu } from './machine.js';
 import { createMotoRole } from './moto.js';
 import { type ClientKind, describeLatency, JobLedger, submitMany } from './phases.js';
@@ -31,14 +31,16 @@ async function setUp(server: ServerHandle, serviceRole: string, definition: Regi
 
 /** Warm-up, then timed sequential and concurrent SubmitJob runs with one kind of client. */
 async function submitRuns(config: BenchConfig, server: ServerHandle, ledger: JobLedger, via: ClientKind, label = server.name) {
-  progress(`${label}: warm-up (${WARMUP_JOBS} jobs, ${via} clients)`);
-  await submitMany(server, ledger, WARMUP_JOBS, config.clients, via);
+  const endless = Number.MAX_SAFE_INTEGER;
+  progress(`${label}: warm-up, ${config.warmupSeconds} s with 1 ${via} client, then ${config.warmupSeconds} s with ${config.clients}`);
+  const cold = config.warmupSeconds > 0 ? await submitMany(server, ledger, endless, 1, via, Date.now() + config.warmupSeconds * 1000) : undefined;
+  if (config.warmupSeconds > 0) await submitMany(server, ledger, endless, config.clients, via, Date.now() + config.warmupSeconds * 1000);
   progress(`${label}: SubmitJob × ${config.submitJobs}, 1 ${via} client`);
   const sequential = await submitMany(server, ledger, config.submitJobs, 1, via);
   progress(`${label}: ${sequential.perSecond.toFixed(0)} jobs/s; SubmitJob × ${config.submitJobs}, ${config.clients} ${via} clients`);
   const concurrent = await submitMany(server, ledger, config.submitJobs, config.clients, via);
   progress(`${label}: ${concurrent.perSecond.toFixed(0)} jobs/s`);
-  return { sequential, concurrent };
+  return { ...(cold ? { cold } : {}), sequential, concurrent };
 }
 
 /** The same runs for both servers: wire clients (the targets), then SDK clients (for reference). */
@@ -67,6 +69,7 @@ async function benchBarge(config: BenchConfig, server: ServerHandle): Promise<Fi
   const ledger = new JobLedger();
   const memory: MemorySample[] = [{ jobs: 0, rssMiB: server.memory().rssMiB, when: 'stored' }];
   const throughput = await submitThroughput(config, server, ledger);
+  memory.push({ jobs: ledger.count, rssMiB: server.memory().rssMiB, when: 'stored' });
   let fill: Run | undefined;
   for (const milestone of [config.jobs / 4, config.jobs / 2, config.jobs].map(Math.round)) {
     if (ledger.count >= milestone) continue;

@@ -14,6 +14,8 @@ export interface MemorySample {
 
 /** What one server measured. */
 export interface Figures {
+  /** The first, untimed warm-up run of a fresh server: 1 wire client (see BenchConfig.warmupSeconds). */
+  cold?: Run;
   /** SubmitJob runs with the wire client (bench/wire-client.ts); the targets are judged on these. */
   sequential: Run;
   concurrent: Run;
@@ -60,6 +62,12 @@ export function printSummary(config: BenchConfig, context: RunContext, barge: Fi
   const measurements: string[][] = [
     ['SubmitJob, 1 wire client (jobs/s)', fmt(barge.sequential.perSecond), fmt(moto?.sequential.perSecond), times(faster(barge.sequential.perSecond, moto?.sequential.perSecond))],
     ['  server / client CPU per job (ms)', cpuPair(barge.sequential.cpu), cpuPair(moto?.sequential.cpu), ''],
+    [
+      `  first ${config.warmupSeconds} s after start, untimed warm-up (jobs/s)`,
+      fmt(barge.cold?.perSecond),
+      fmt(moto?.cold?.perSecond),
+      times(faster(barge.cold?.perSecond ?? Number.NaN, moto?.cold?.perSecond)),
+    ],
     [`SubmitJob, ${n} wire clients (jobs/s)`, fmt(barge.concurrent.perSecond), fmt(moto?.concurrent.perSecond), times(faster(barge.concurrent.perSecond, moto?.concurrent.perSecond))],
     ['  server / client CPU per job (ms)', cpuPair(barge.concurrent.cpu), cpuPair(moto?.concurrent.cpu), ''],
     ['SubmitJob, 1 SDK client (jobs/s)', fmt(barge.sdk.sequential.perSecond), fmt(moto?.sdk.sequential.perSecond), times(faster(barge.sdk.sequential.perSecond, moto?.sdk.sequential.perSecond))],
