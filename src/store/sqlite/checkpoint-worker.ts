@@ -18,6 +18,8 @@ const port = parentPort!;
 const db = new Database(options.file);
 db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
 db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
+// Copying frames does not go through the page cache; keep this connection's small.
+db.pragma('cache_size = -1024');
 
 function checkpoint(mode: 'PASSIVE' | 'RESTART'): CheckpointResult {
   return (db.pragma(`wal_checkpoint(${mode})`) as CheckpointResult[])[0]!;
