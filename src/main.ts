@@ -32,8 +32,9 @@ async function main(): Promise<void> {
   const clock = { now: () => Date.now() };
   const storeLog = logger.child({ component: 'store' });
   const onStoreError = (message: string) => storeLog.warn({ message }, 'background store work failed');
-  const store = new SqliteStore(join(config.dataDir, 'barge.db'), config.sqliteSynchronous, onStoreError);
-  const logStore = new SqliteLogStore(join(config.dataDir, 'logs.db'), config.sqliteSynchronous, onStoreError);
+  const storeOptions = { synchronous: config.sqliteSynchronous, onBackgroundError: onStoreError };
+  const store = new SqliteStore(join(config.dataDir, 'barge.db'), storeOptions);
+  const logStore = new SqliteLogStore(join(config.dataDir, 'logs.db'), storeOptions);
   const logs = new Logs({ store: logStore, clock, region: config.region, accountId: config.accountId });
   // Containers are labelled and named per data directory, so two Barge installations on one
   // engine (or two test servers) never adopt each other's containers after a restart.

@@ -11,7 +11,7 @@ test('migration 4 rebuilds jobs without AUTOINCREMENT, keeping every row, seq an
   const dir = mkdtempSync(join(tmpdir(), 'barge-migrate-'));
   const file = join(dir, 'barge.db');
   try {
-    const old = openDatabase(file, MIGRATIONS.filter((m) => m.version <= 3), 'normal');
+    const old = openDatabase(file, MIGRATIONS.filter((m) => m.version <= 3), { synchronous: 'normal' });
     const insert = old.db.prepare(
       `INSERT INTO jobs (job_id, queue_arn, name, definition_arn, status, created_at, spec, vcpus) VALUES (?, 'q', ?, 'd', ?, ?, '{}', 1)`,
     );
@@ -19,7 +19,7 @@ test('migration 4 rebuilds jobs without AUTOINCREMENT, keeping every row, seq an
     old.db.prepare(`DELETE FROM jobs WHERE job_id = 'job-5'`).run();
     await old.close();
 
-    const current = openDatabase(file, MIGRATIONS, 'normal');
+    const current = openDatabase(file, MIGRATIONS, { synchronous: 'normal' });
     try {
       const { db } = current;
       assert.deepEqual(db.prepare('SELECT max(version) AS v FROM schema_migrations').get(), { v: MIGRATIONS.at(-1)!.version });

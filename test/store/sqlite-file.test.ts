@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { BATCH_JOB_LOG_GROUP, Logs } from '../../src/domain/logs/logs.js';
-import { DatabaseInUseError } from '../../src/store/sqlite/database.js';
+import { DatabaseInUseError, type StoreFileOptions } from '../../src/store/sqlite/database.js';
 import { SqliteLogStore } from '../../src/store/sqlite/log-store.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -14,8 +14,8 @@ import { waitFor } from '../helpers/wait.js';
  * thread, so without the worker nothing would reach the database file before close).
  */
 describe('SQLite store file', () => {
-  const open = (file: string) => {
-    const store = new SqliteLogStore(file, 'normal');
+  const open = (file: string, options: StoreFileOptions = {}) => {
+    const store = new SqliteLogStore(file, { synchronous: 'normal', ...options });
     return { store, logs: new Logs({ store, clock: { now: () => 1_800_000_000_000 }, region: 'eu-west-1', accountId: '111122223333' }) };
   };
 
@@ -35,12 +35,42 @@ describe('SQLite store file', () => {
     }
   });
 
+  test('writes that read first keep succeeding while the worker makes the WAL start over', async () => {
+    // Appending output reads the stream's row, then writes. The worker holds the write lock
+    // for a moment each time it restarts the log (every 256 pages here); a write transaction
+    // that had already read would fail at once with "database is locked" instead of waiting.
+    const dir = mkdtempSync(join(tmpdir(), 'barge-file-'));
+    const file = join(dir, 'logs.db');
+    const { store, logs } = open(file, { walRestartFrames: 256 });
+    const message = 'x'.repeat(2000);
+    let appends = 0;
+    const failures: string[] = [];
+    try {
+      const until = Date.now() + 3000;
+      for (let b = 0; Date.now() < until; b += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        const lines = Array.from({ length: 20 }, (_, k) => ({ timestamp: 1_800_000_000_000 + b * 20 + k, message: `${message}${k}` }));
+        try {
+          await logs.appendJobOutput(BATCH_JOB_LOG_GROUP, `s${b % 3}`, lines);
+          appends += 1;
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+      }
+      assert.deepEqual(failures.slice(0, 3), [], `${failures.length} of ${appends + failures.length} appends failed`);
+      assert.ok(appends > 100, `only ${appends} appends in 3 s`);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a second store on the same file is refused until the first closes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'barge-file-'));
     const file = join(dir, 'logs.db');
     const first = open(file);
     try {
-      assert.throws(() => new SqliteLogStore(file, 'normal'), DatabaseInUseError);
+      assert.throws(() => new SqliteLogStore(file, { synchronous: 'normal' }), DatabaseInUseError);
       await first.logs.appendJobOutput(BATCH_JOB_LOG_GROUP, 's', [{ timestamp: 1_800_000_000_000, message: 'still mine' }]);
     } finally {
       await first.store.close();

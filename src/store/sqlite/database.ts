@@ -34,12 +34,19 @@ const AUTOCHECKPOINT_FRAMES = 1000;
  * SQLite file of its own, for as long as the store is open; the operating system drops the lock
  * when the process dies, kill -9 included.
  */
-export function openDatabase(
-  file: string,
-  migrations: readonly Migration[],
-  synchronous: SynchronousMode = 'full',
-  onBackgroundError: (message: string) => void = (message) => process.emitWarning(`${file}: ${message}`),
-): SqliteFile {
+/** How a store file is opened; every member has a default. */
+export interface StoreFileOptions {
+  /** Default `full`; the server passes its configured mode. */
+  synchronous?: SynchronousMode;
+  /** Hears of failed WAL checkpoints (they run in a worker thread). Default: a process warning. */
+  onBackgroundError?: (message: string) => void;
+  /** WAL size in pages at which the checkpoint worker makes the log start over. Default 16,384. */
+  walRestartFrames?: number;
+}
+
+export function openDatabase(file: string, migrations: readonly Migration[], options: StoreFileOptions = {}): SqliteFile {
+  const synchronous = options.synchronous ?? 'full';
+  const onBackgroundError = options.onBackgroundError ?? ((message: string) => process.emitWarning(`${file}: ${message}`));
   const lock = lockStoreFile(file);
   let db: Database.Database;
   try {
@@ -63,7 +70,7 @@ export function openDatabase(
   }
   db.pragma('wal_autocheckpoint = 0');
   const checkpointer = new WalCheckpointer(
-    { file, synchronous, intervalMs: 100, restartFrames: 16_384, busyTimeoutMs: 5000 },
+    { file, synchronous, intervalMs: 100, restartFrames: options.walRestartFrames ?? 16_384, busyTimeoutMs: 5000 },
     onBackgroundError,
     () => {
       onBackgroundError('the WAL checkpoint worker stopped; SQLite checkpoints in the server thread from now on');

@@ -18,7 +18,7 @@ import type {
   StreamEventQuery,
 } from '../../domain/logs/log-store.js';
 import { LOG_MIGRATIONS } from './log-migrations.js';
-import { limitClause, openDatabase, type SqliteFile, StatementCache, type SynchronousMode } from './database.js';
+import { limitClause, openDatabase, type SqliteFile, StatementCache, type StoreFileOptions } from './database.js';
 import { WriteBatcher } from './write-batcher.js';
 
 interface GroupRow {
@@ -70,9 +70,8 @@ export class SqliteLogStore implements LogStore {
 
   private readonly file: SqliteFile;
 
-  /** `onBackgroundError` hears of failed WAL checkpoints (they run in a worker thread). */
-  constructor(file: string, synchronous: SynchronousMode = 'full', onBackgroundError?: (message: string) => void) {
-    this.file = openDatabase(file, LOG_MIGRATIONS, synchronous, onBackgroundError);
+  constructor(file: string, options: StoreFileOptions = {}) {
+    this.file = openDatabase(file, LOG_MIGRATIONS, options);
     this.db = this.file.db;
     this.statements = new StatementCache(this.db);
     this.writes = new WriteBatcher(this.db);

@@ -17,7 +17,7 @@ import type { JobDefinition } from '../../domain/resources/job-definition.js';
 import { MIGRATIONS } from './migrations.js';
 import { jobChangeSql, jobListSql, sliceOf } from './job-queries.js';
 import { type JobRow, jobFromRow, jobToRow } from './rows.js';
-import { limitClause, openDatabase, type SqliteFile, StatementCache, type SynchronousMode } from './database.js';
+import { limitClause, openDatabase, type SqliteFile, StatementCache, type StoreFileOptions } from './database.js';
 import { ReadCache } from './read-cache.js';
 import { WriteBatcher } from './write-batcher.js';
 
@@ -44,9 +44,8 @@ export class SqliteStore implements Store {
 
   private readonly file: SqliteFile;
 
-  /** `onBackgroundError` hears of failed WAL checkpoints (they run in a worker thread). */
-  constructor(file: string, synchronous: SynchronousMode = 'full', onBackgroundError?: (message: string) => void) {
-    this.file = openDatabase(file, MIGRATIONS, synchronous, onBackgroundError);
+  constructor(file: string, options: StoreFileOptions = {}) {
+    this.file = openDatabase(file, MIGRATIONS, options);
     this.db = this.file.db;
     this.statements = new StatementCache(this.db);
     this.writes = new WriteBatcher(this.db);

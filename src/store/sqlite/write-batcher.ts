@@ -18,13 +18,19 @@ export class WriteBatcher {
   private queue: PendingWrite[] = [];
   private scheduled = false;
   private readonly runInSavepoint: (apply: () => unknown) => unknown;
+  private readonly runAlone: (apply: () => unknown) => unknown;
   private readonly runGroup: (writes: PendingWrite[]) => { ok: boolean; value: unknown }[];
 
   constructor(db: Database) {
     // A better-sqlite3 transaction function uses BEGIN/COMMIT on its own and a SAVEPOINT when
-    // called inside another transaction.
-    this.runInSavepoint = db.transaction((apply: () => unknown) => apply());
-    this.runGroup = db.transaction((writes: PendingWrite[]) =>
+    // called inside another transaction. Top-level ones BEGIN IMMEDIATE: the write lock is taken
+    // first, where SQLite waits out a busy lock (the checkpoint worker holds it briefly when it
+    // restarts the WAL). A deferred transaction that read first and then found the lock taken
+    // would fail at once with SQLITE_BUSY: SQLite never waits to upgrade a read to a write.
+    const savepoint = db.transaction((apply: () => unknown) => apply());
+    this.runInSavepoint = savepoint;
+    this.runAlone = savepoint.immediate;
+    const group = db.transaction((writes: PendingWrite[]) =>
       writes.map((w) => {
         try {
           return { ok: true, value: this.runInSavepoint(w.apply) };
@@ -33,6 +39,7 @@ export class WriteBatcher {
         }
       }),
     );
+    this.runGroup = group.immediate;
   }
 
   write<T>(apply: () => T): Promise<T> {
@@ -57,7 +64,7 @@ export class WriteBatcher {
       let applied = false;
       let value: unknown;
       try {
-        value = this.runInSavepoint(() => {
+        value = this.runAlone(() => {
           const result = write.apply();
           applied = true;
           return result;
