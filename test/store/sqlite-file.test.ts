@@ -18,34 +18,36 @@ describe('SQLite store file', () => {
     const store = new SqliteLogStore(file, { synchronous: 'normal', ...options });
     return { store, logs: new Logs({ store, clock: { now: () => 1_800_000_000_000 }, region: 'eu-west-1', accountId: '111122223333' }) };
   };
-
-  test('committed writes reach the database file while the store stays open', async () => {
+  /** A fresh directory and a store open on `logs.db` in it for `body`; both gone afterwards. */
+  const withStore = async (options: StoreFileOptions, body: (file: string, logs: Logs) => Promise<void>) => {
     const dir = mkdtempSync(join(tmpdir(), 'barge-file-'));
     const file = join(dir, 'logs.db');
-    const { store, logs } = open(file);
+    const { store, logs } = open(file, options);
     try {
+      await body(file, logs);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test('committed writes reach the database file while the store stays open', () =>
+    withStore({}, async (file, logs) => {
       const initial = statSync(file).size;
       // ~150 WAL frames: far below SQLite's own 1,000-frame automatic checkpoint.
       const lines = Array.from({ length: 10_000 }, (_, k) => ({ timestamp: 1_800_000_000_000 + k, message: `line ${k}` }));
       await logs.appendJobOutput(BATCH_JOB_LOG_GROUP, 'jd/default/checkpointed', lines);
       await waitFor('the database file to grow', async () => (statSync(file).size > initial + 100_000 ? true : undefined), 5000);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  test('writes that read first keep succeeding while the worker makes the WAL start over', async () => {
+  test('writes that read first keep succeeding while the worker makes the WAL start over', () =>
     // Appending output reads the stream's row, then writes. The worker holds the write lock
     // for a moment each time it restarts the log (every 256 pages here); a write transaction
     // that had already read would fail at once with "database is locked" instead of waiting.
-    const dir = mkdtempSync(join(tmpdir(), 'barge-file-'));
-    const file = join(dir, 'logs.db');
-    const { store, logs } = open(file, { walRestartFrames: 256 });
-    const message = 'x'.repeat(2000);
-    let appends = 0;
-    const failures: string[] = [];
-    try {
+    withStore({ walRestartFrames: 256 }, async (_file, logs) => {
+      const message = 'x'.repeat(2000);
+      let appends = 0;
+      const failures: string[] = [];
       const until = Date.now() + 3000;
       for (let b = 0; Date.now() < until; b += 1) {
         await new Promise((resolve) => setTimeout(resolve, 1));
@@ -59,11 +61,7 @@ describe('SQLite store file', () => {
       }
       assert.deepEqual(failures.slice(0, 3), [], `${failures.length} of ${appends + failures.length} appends failed`);
       assert.ok(appends > 100, `only ${appends} appends in 3 s`);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
   test('a second store on the same file is refused until the first closes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'barge-file-'));
