@@ -23,6 +23,16 @@ export interface SqliteFile {
 /** SQLite's own automatic checkpoint threshold (frames), restored if the checkpoint worker dies. */
 const AUTOCHECKPOINT_FRAMES = 1000;
 
+/** How a store file is opened; every member has a default. */
+export interface StoreFileOptions {
+  /** Default `full`; the server passes its configured mode. */
+  synchronous?: SynchronousMode;
+  /** Hears of failed WAL checkpoints (they run in a worker thread). Default: a process warning. */
+  onBackgroundError?: (message: string) => void;
+  /** WAL size in pages at which the checkpoint worker makes the log start over. Default 16,384. */
+  walRestartFrames?: number;
+}
+
 /**
  * Opens a SQLite file the way every Barge store uses it: WAL, the chosen synchronous mode, and
  * the store's numbered migrations applied, each in its own transaction together with the row
@@ -34,36 +44,13 @@ const AUTOCHECKPOINT_FRAMES = 1000;
  * SQLite file of its own, for as long as the store is open; the operating system drops the lock
  * when the process dies, kill -9 included.
  */
-/** How a store file is opened; every member has a default. */
-export interface StoreFileOptions {
-  /** Default `full`; the server passes its configured mode. */
-  synchronous?: SynchronousMode;
-  /** Hears of failed WAL checkpoints (they run in a worker thread). Default: a process warning. */
-  onBackgroundError?: (message: string) => void;
-  /** WAL size in pages at which the checkpoint worker makes the log start over. Default 16,384. */
-  walRestartFrames?: number;
-}
-
 export function openDatabase(file: string, migrations: readonly Migration[], options: StoreFileOptions = {}): SqliteFile {
   const synchronous = options.synchronous ?? 'full';
   const onBackgroundError = options.onBackgroundError ?? ((message: string) => process.emitWarning(`${file}: ${message}`));
   const lock = lockStoreFile(file);
   let db: Database.Database;
   try {
-    db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
-    for (const m of migrations) {
-      if (applied.has(m.version)) continue;
-      db.transaction(() => {
-        db.exec(m.sql);
-        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-      })();
-    }
+    db = openMigrated(file, migrations, synchronous);
   } catch (error) {
     lock.close();
     throw error;
@@ -86,6 +73,30 @@ export function openDatabase(file: string, migrations: readonly Migration[], opt
       lock.close();
     },
   };
+}
+
+/** The connection in WAL mode, with the chosen synchronous mode and every migration applied. */
+function openMigrated(file: string, migrations: readonly Migration[], synchronous: SynchronousMode): Database.Database {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
+    for (const m of migrations) {
+      if (applied.has(m.version)) continue;
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      })();
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 function lockStoreFile(file: string): Database.Database {
