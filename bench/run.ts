@@ -31,10 +31,14 @@ async function setUp(server: ServerHandle, serviceRole: string, definition: Regi
 
 /** Warm-up, then timed sequential and concurrent SubmitJob runs with one kind of client. */
 async function submitRuns(config: BenchConfig, server: ServerHandle, ledger: JobLedger, via: ClientKind, label = server.name) {
-  const endless = Number.MAX_SAFE_INTEGER;
-  progress(`${label}: warm-up, ${config.warmupSeconds} s with 1 ${via} client, then ${config.warmupSeconds} s with ${config.clients}`);
-  const cold = config.warmupSeconds > 0 ? await submitMany(server, ledger, endless, 1, via, Date.now() + config.warmupSeconds * 1000) : undefined;
-  if (config.warmupSeconds > 0) await submitMany(server, ledger, endless, config.clients, via, Date.now() + config.warmupSeconds * 1000);
+  let cold: Run | undefined;
+  if (config.warmupSeconds > 0) {
+    progress(`${label}: warm-up, ${config.warmupSeconds} s with 1 ${via} client, then ${config.warmupSeconds} s with ${config.clients}`);
+    const warmUp = (clients: number) =>
+      submitMany(server, ledger, Number.MAX_SAFE_INTEGER, clients, via, Date.now() + config.warmupSeconds * 1000);
+    cold = await warmUp(1);
+    await warmUp(config.clients);
+  }
   progress(`${label}: SubmitJob × ${config.submitJobs}, 1 ${via} client`);
   const sequential = await submitMany(server, ledger, config.submitJobs, 1, via);
   progress(`${label}: ${sequential.perSecond.toFixed(0)} jobs/s; SubmitJob × ${config.submitJobs}, ${config.clients} ${via} clients`);

@@ -56,28 +56,30 @@ export function printSummary(config: BenchConfig, context: RunContext, barge: Fi
   const growth = quarter && last && quarter !== last ? last.rssMiB - quarter.rssMiB : undefined;
   const motoFull = moto?.memory.at(-1);
   const faster = (b: number, m: number | undefined) => (m === undefined ? undefined : b / m);
+  /** A throughput row: both rates in jobs/s and Barge's advantage. */
+  const rate = (label: string, b: number | undefined, m: number | undefined, withMoto = true) => [
+    label,
+    fmt(b),
+    withMoto ? fmt(m) : '',
+    times(b === undefined ? undefined : faster(b, m)),
+  ];
   const quicker = (b: number, m: number | undefined) => (m === undefined ? undefined : m / b);
   const n = config.clients;
 
   const measurements: string[][] = [
-    ['SubmitJob, 1 wire client (jobs/s)', fmt(barge.sequential.perSecond), fmt(moto?.sequential.perSecond), times(faster(barge.sequential.perSecond, moto?.sequential.perSecond))],
+    rate('SubmitJob, 1 wire client (jobs/s)', barge.sequential.perSecond, moto?.sequential.perSecond),
     ['  server / client CPU per job (ms)', cpuPair(barge.sequential.cpu), cpuPair(moto?.sequential.cpu), ''],
-    [
-      `  first ${config.warmupSeconds} s after start, untimed warm-up (jobs/s)`,
-      fmt(barge.cold?.perSecond),
-      fmt(moto?.cold?.perSecond),
-      times(faster(barge.cold?.perSecond ?? Number.NaN, moto?.cold?.perSecond)),
-    ],
-    [`SubmitJob, ${n} wire clients (jobs/s)`, fmt(barge.concurrent.perSecond), fmt(moto?.concurrent.perSecond), times(faster(barge.concurrent.perSecond, moto?.concurrent.perSecond))],
+    rate(`  first ${config.warmupSeconds} s after start, untimed warm-up (jobs/s)`, barge.cold?.perSecond, moto?.cold?.perSecond),
+    rate(`SubmitJob, ${n} wire clients (jobs/s)`, barge.concurrent.perSecond, moto?.concurrent.perSecond),
     ['  server / client CPU per job (ms)', cpuPair(barge.concurrent.cpu), cpuPair(moto?.concurrent.cpu), ''],
-    ['SubmitJob, 1 SDK client (jobs/s)', fmt(barge.sdk.sequential.perSecond), fmt(moto?.sdk.sequential.perSecond), times(faster(barge.sdk.sequential.perSecond, moto?.sdk.sequential.perSecond))],
+    rate('SubmitJob, 1 SDK client (jobs/s)', barge.sdk.sequential.perSecond, moto?.sdk.sequential.perSecond),
     ['  server / client CPU per job (ms)', cpuPair(barge.sdk.sequential.cpu), cpuPair(moto?.sdk.sequential.cpu), ''],
-    [`SubmitJob, ${n} SDK clients (jobs/s)`, fmt(barge.sdk.concurrent.perSecond), fmt(moto?.sdk.concurrent.perSecond), times(faster(barge.sdk.concurrent.perSecond, moto?.sdk.concurrent.perSecond))],
+    rate(`SubmitJob, ${n} SDK clients (jobs/s)`, barge.sdk.concurrent.perSecond, moto?.sdk.concurrent.perSecond),
     ['  server / client CPU per job (ms)', cpuPair(barge.sdk.concurrent.cpu), cpuPair(moto?.sdk.concurrent.cpu), ''],
     ...(barge.fullSync
       ? [
-          ['SubmitJob, synchronous=full, 1 wire client (jobs/s)', fmt(barge.fullSync.sequential.perSecond), '', times(faster(barge.fullSync.sequential.perSecond, moto?.sequential.perSecond))],
-          [`SubmitJob, synchronous=full, ${n} wire clients (jobs/s)`, fmt(barge.fullSync.concurrent.perSecond), '', times(faster(barge.fullSync.concurrent.perSecond, moto?.concurrent.perSecond))],
+          rate('SubmitJob, synchronous=full, 1 wire client (jobs/s)', barge.fullSync.sequential.perSecond, moto?.sequential.perSecond, false),
+          rate(`SubmitJob, synchronous=full, ${n} wire clients (jobs/s)`, barge.fullSync.concurrent.perSecond, moto?.concurrent.perSecond, false),
         ]
       : []),
     [`Bulk SubmitJob to fill (jobs/s; ${config.fillClients} / ${n} clients)`, fmt(barge.fill?.perSecond), fmt(moto?.fill?.perSecond), ''],
