@@ -67,6 +67,10 @@ export class Batch {
       this.scheduler = new Scheduler(store, executor, this.arns, progress, dispatcher, runner, containerNamePrefix, log);
       this.jobs.attachRuntime({
         wake,
+        jobSubmitted: (job) => {
+          progress.noteSubmitted(job);
+          wake();
+        },
         stopRunning: async (jobIds) => {
           await Promise.all(jobIds.map((id) => runner.stop(id)));
         },

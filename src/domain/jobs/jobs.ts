@@ -31,13 +31,15 @@ export interface JobView {
 export interface JobRuntime {
   /** Something changed that may let jobs move: look again soon. */
   wake(): void;
+  /** A job was just stored SUBMITTED: move it on soon. */
+  jobSubmitted(job: Job): void;
   /** Stop the containers of these STARTING/RUNNING jobs (their attempts then end FAILED). */
   stopRunning(jobIds: string[]): Promise<void>;
   /** Why a RUNNABLE job waits, as of the last dispatch pass. */
   waitReason(job: Job): Promise<string | undefined>;
 }
 
-const idleRuntime: JobRuntime = { wake: () => undefined, stopRunning: async () => undefined, waitReason: async () => undefined };
+const idleRuntime: JobRuntime = { wake: () => undefined, jobSubmitted: () => undefined, stopRunning: async () => undefined, waitReason: async () => undefined };
 
 const FILTER_NAMES = ['JOB_NAME', 'JOB_DEFINITION', 'BEFORE_CREATED_AT', 'AFTER_CREATED_AT', 'SHARE_IDENTIFIER'];
 
@@ -75,7 +77,7 @@ export class Jobs {
       this.arns,
     );
     await this.store.insertJobs(jobs);
-    this.runtime.wake();
+    this.runtime.jobSubmitted(jobs[0]!);
     return jobs[0]!;
   }
 

@@ -5,6 +5,8 @@ import { isTerminal, type Job, type JobStatus } from './job.js';
 
 export const DEPENDENT_JOB_FAILED = 'Dependent Job failed';
 const BATCH = 1000;
+/** Notes kept for the next pass at most; past this the pass lists SUBMITTED jobs instead. */
+const MAX_NOTED = 50_000;
 
 type DependencyState = 'met' | 'waiting' | 'failed';
 
@@ -16,35 +18,88 @@ type DependencyState = 'met' | 'waiting' | 'failed';
  * Returns how many jobs changed, so the caller knows whether to look again.
  */
 export class DependencyProgress {
+  /**
+   * Where each job submitted by this process goes next. Promoting from these costs one UPDATE
+   * per pass instead of reading and parsing every SUBMITTED job, which was most of the
+   * scheduler's work under a stream of submits. Jobs accepted before a start (or around a
+   * failed pass) are found by listing SUBMITTED jobs once.
+   */
+  private submitted = new Map<string, 'PENDING' | 'RUNNABLE'>();
+  private listingNeeded = true;
+  /**
+   * False once a listing found no PENDING job (array children aside) and no job has moved to
+   * PENDING since; only promotion from SUBMITTED makes one, so passes skip the listing.
+   */
+  private pendingMayExist = true;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
   ) {}
 
+  /** A job was just stored as SUBMITTED: the next pass moves it on. */
+  noteSubmitted(job: Job): void {
+    if (this.submitted.size >= MAX_NOTED) {
+      // Passes are not running (the engine has been down since the start): stop noting and
+      // let the first pass list what is SUBMITTED instead of holding every id in memory.
+      this.submitted.clear();
+      this.listingNeeded = true;
+    }
+    if (!this.listingNeeded) this.submitted.set(job.jobId, afterSubmitted(job));
+  }
+
   async run(): Promise<number> {
     return (await this.promoteSubmitted()) + (await this.resolvePending());
   }
 
   private async promoteSubmitted(): Promise<number> {
+    try {
+      return (this.listingNeeded ? await this.promoteListed() : 0) + (await this.promoteNoted());
+    } catch (error) {
+      this.listingNeeded = true;
+      throw error;
+    }
+  }
+
+  private async promoteNoted(): Promise<number> {
+    if (this.submitted.size === 0) return 0;
+    const noted = this.submitted;
+    this.submitted = new Map();
+    let changed = 0;
+    for (const status of ['PENDING', 'RUNNABLE'] as const) {
+      const ids = [...noted].flatMap(([jobId, next]) => (next === status ? [jobId] : []));
+      if (ids.length === 0) continue;
+      const moved = await this.store.updateJobs(ids, ['SUBMITTED'], { status });
+      if (status === 'PENDING' && moved.length > 0) this.pendingMayExist = true;
+      for (const jobId of moved) this.log.info({ jobId, from: 'SUBMITTED', to: status }, 'job status changed');
+      changed += moved.length;
+    }
+    return changed;
+  }
+
+  private async promoteListed(): Promise<number> {
+    // Cleared first: a job noted from here on is promoted from its note, and one the listing
+    // also finds is moved only once (the update is compare-and-set on SUBMITTED).
+    this.listingNeeded = false;
     let changed = 0;
     for (;;) {
       const slice = await this.store.listJobsByStatus({ statuses: ['SUBMITTED'], plainOnly: true, limit: BATCH });
       if (slice.items.length === 0) return changed;
-      const transitions: JobTransition[] = slice.items.map((job) => {
-        const waits = job.spec.arraySize !== undefined || job.spec.dependsOn.some((d) => d.jobId !== undefined);
-        return { jobId: job.jobId, from: ['SUBMITTED'], change: { status: waits ? 'PENDING' : 'RUNNABLE' } };
-      });
+      const transitions = slice.items.map((job) => ({ jobId: job.jobId, from: ['SUBMITTED' as const], change: { status: afterSubmitted(job) } }));
+      if (transitions.some((t) => t.change.status === 'PENDING')) this.pendingMayExist = true;
       changed += await this.apply(transitions);
       if (slice.cursor === undefined) return changed;
     }
   }
 
   private async resolvePending(): Promise<number> {
+    if (!this.pendingMayExist) return 0;
     let changed = 0;
     let after: string | undefined;
     do {
       const slice = await this.store.listJobsByStatus({ statuses: ['PENDING'], plainOnly: true, limit: BATCH, ...(after ? { after } : {}) });
+      if (after === undefined && slice.items.length === 0) this.pendingMayExist = false;
       for (const job of slice.items) changed += await this.resolve(job);
       after = slice.cursor;
     } while (after !== undefined);
@@ -133,6 +188,12 @@ export class DependencyProgress {
     }
     return changed.length;
   }
+}
+
+/** A SUBMITTED job waits (PENDING) when it is an array or depends on another job, else is RUNNABLE. */
+function afterSubmitted(job: Job): 'PENDING' | 'RUNNABLE' {
+  const waits = job.spec.arraySize !== undefined || job.spec.dependsOn.some((d) => d.jobId !== undefined);
+  return waits ? 'PENDING' : 'RUNNABLE';
 }
 
 function childId(parent: Job, child: ArrayChildState): string {

@@ -85,16 +85,21 @@ export class SqliteStore implements Store {
     kind: K,
     query: { names?: string[]; after?: string; limit: number },
   ): Promise<Slice<NamedResources[K]>> {
-    const params: unknown[] = [kind, Number(query.after ?? 0)];
-    let sql = 'SELECT seq, body FROM resources WHERE kind = ? AND seq > ?';
-    if (query.names) {
-      if (query.names.length === 0) return { items: [] };
-      sql += ` AND name IN (${query.names.map(() => '?').join(',')})`;
-      params.push(...query.names);
-    }
-    sql += ` ORDER BY seq ${limitClause(query.limit + 1)}`;
-    const rows = this.sql(sql).all(...params) as { seq: number; body: string }[];
-    return sliceOf(rows, query.limit, (r) => JSON.parse(r.body) as NamedResources[K], (r) => String(r.seq));
+    const load = () => {
+      const params: unknown[] = [kind, Number(query.after ?? 0)];
+      let sql = 'SELECT seq, body FROM resources WHERE kind = ? AND seq > ?';
+      if (query.names) {
+        if (query.names.length === 0) return { items: [] };
+        sql += ` AND name IN (${query.names.map(() => '?').join(',')})`;
+        params.push(...query.names);
+      }
+      sql += ` ORDER BY seq ${limitClause(query.limit + 1)}`;
+      const rows = this.sql(sql).all(...params) as { seq: number; body: string }[];
+      return sliceOf(rows, query.limit, (r) => JSON.parse(r.body) as NamedResources[K], (r) => String(r.seq));
+    };
+    // Every scheduler pass lists all queues and environments; pages of the whole list are
+    // cached like single rows (names never contain ':', so the keys cannot collide).
+    return query.names ? load() : this.cache.get(kind, `list:${query.after ?? ''}:${query.limit}`, load)!;
   }
 
   replaceResource<K extends NamedResourceKind>(kind: K, record: NamedResources[K]): Promise<void> {
