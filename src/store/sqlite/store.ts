@@ -85,21 +85,20 @@ export class SqliteStore implements Store {
     kind: K,
     query: { names?: string[]; after?: string; limit: number },
   ): Promise<Slice<NamedResources[K]>> {
-    const load = () => {
-      const params: unknown[] = [kind, Number(query.after ?? 0)];
-      let sql = 'SELECT seq, body FROM resources WHERE kind = ? AND seq > ?';
-      if (query.names) {
-        if (query.names.length === 0) return { items: [] };
-        sql += ` AND name IN (${query.names.map(() => '?').join(',')})`;
-        params.push(...query.names);
-      }
-      sql += ` ORDER BY seq ${limitClause(query.limit + 1)}`;
-      const rows = this.sql(sql).all(...params) as { seq: number; body: string }[];
-      return sliceOf(rows, query.limit, (r) => JSON.parse(r.body) as NamedResources[K], (r) => String(r.seq));
-    };
-    // Every scheduler pass lists all queues and environments; pages of the whole list are
-    // cached like single rows (names never contain ':', so the keys cannot collide).
-    return query.names ? load() : this.cache.get(kind, `list:${query.after ?? ''}:${query.limit}`, load)!;
+    if (query.names?.length === 0) return { items: [] };
+    // Every scheduler pass lists all queues and environments, so the whole kind is read once
+    // into the read cache (writes invalidate it like single rows; names never contain ':', so
+    // the key cannot collide) and pages are cut from it: one cached copy, whatever the paging.
+    const all = this.cache.get(kind, 'list:all', () =>
+      (this.sql('SELECT seq, body FROM resources WHERE kind = ? ORDER BY seq').all(kind) as { seq: number; body: string }[]).map((r) => ({
+        seq: r.seq,
+        record: JSON.parse(r.body) as NamedResources[K],
+      })),
+    )!;
+    const after = Number(query.after ?? 0);
+    const names = query.names ? new Set(query.names) : undefined;
+    const rows = all.filter((r) => r.seq > after && (!names || names.has(r.record.name))).slice(0, query.limit + 1);
+    return sliceOf(rows, query.limit, (r) => r.record, (r) => String(r.seq));
   }
 
   replaceResource<K extends NamedResourceKind>(kind: K, record: NamedResources[K]): Promise<void> {
