@@ -14,6 +14,12 @@ export interface BenchConfig {
    * the targets are about a server that has been up for more than a few seconds.
    */
   warmupSeconds: number;
+  /**
+   * BENCH_SEQUENTIAL_ROUNDS: the 1-wire-client SubmitJob runs of Barge and moto alternate in this
+   * many rounds (Barge, moto, Barge, …; `submitJobs` in all per server), so that the drift of a
+   * shared machine's speed over minutes affects both servers alike.
+   */
+  sequentialRounds: number;
   /** BENCH_CLIENTS: concurrent clients of the concurrent SubmitJob run. */
   clients: number;
   /** BENCH_FILL_CLIENTS: concurrent clients used to store jobs in Barge. */
@@ -50,6 +56,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     jobs: int('BENCH_JOBS', 100_000, 100),
     submitJobs,
     warmupSeconds: int('BENCH_WARMUP_SECONDS', 5, 0),
+    sequentialRounds: int('BENCH_SEQUENTIAL_ROUNDS', 5),
     clients: int('BENCH_CLIENTS', 16),
     fillClients: int('BENCH_FILL_CLIENTS', 32),
     describeSamples: int('BENCH_DESCRIBE_SAMPLES', 1000),

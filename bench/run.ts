@@ -29,27 +29,60 @@ async function setUp(server: ServerHandle, serviceRole: string, definition: Regi
   }
 }
 
-/** Warm-up, then timed sequential and concurrent SubmitJob runs with one kind of client. */
-async function submitRuns(config: BenchConfig, server: ServerHandle, ledger: JobLedger, via: ClientKind, label = server.name) {
-  let cold: Run | undefined;
-  if (config.warmupSeconds > 0) {
-    progress(`${label}: warm-up, ${config.warmupSeconds} s with 1 ${via} client, then ${config.warmupSeconds} s with ${config.clients}`);
-    const warmUp = (clients: number) =>
-      submitMany(server, ledger, Number.MAX_SAFE_INTEGER, clients, via, Date.now() + config.warmupSeconds * 1000);
-    cold = await warmUp(1);
-    await warmUp(config.clients);
+/** Untimed SubmitJob with 1 client, then with all; returns the first (the cold-start figure). */
+async function warmUp(config: BenchConfig, server: ServerHandle, ledger: JobLedger, via: ClientKind, label = server.name): Promise<Run | undefined> {
+  if (config.warmupSeconds <= 0) return undefined;
+  progress(`${label}: warm-up, ${config.warmupSeconds} s with 1 ${via} client, then ${config.warmupSeconds} s with ${config.clients}`);
+  const run = (clients: number) => submitMany(server, ledger, Number.MAX_SAFE_INTEGER, clients, via, Date.now() + config.warmupSeconds * 1000);
+  const cold = await run(1);
+  await run(config.clients);
+  return cold;
+}
+
+/** Warm-up (unless done), then timed sequential (unless measured already) and concurrent SubmitJob runs with one kind of client. */
+async function submitRuns(
+  config: BenchConfig,
+  server: ServerHandle,
+  ledger: JobLedger,
+  via: ClientKind,
+  label = server.name,
+  measured?: { cold: Run | undefined; sequential: Run },
+) {
+  const cold = measured ? measured.cold : await warmUp(config, server, ledger, via, label);
+  let sequential = measured?.sequential;
+  if (!sequential) {
+    progress(`${label}: SubmitJob × ${config.submitJobs}, 1 ${via} client`);
+    sequential = await submitMany(server, ledger, config.submitJobs, 1, via);
   }
-  progress(`${label}: SubmitJob × ${config.submitJobs}, 1 ${via} client`);
-  const sequential = await submitMany(server, ledger, config.submitJobs, 1, via);
   progress(`${label}: ${sequential.perSecond.toFixed(0)} jobs/s; SubmitJob × ${config.submitJobs}, ${config.clients} ${via} clients`);
   const concurrent = await submitMany(server, ledger, config.submitJobs, config.clients, via);
   progress(`${label}: ${concurrent.perSecond.toFixed(0)} jobs/s`);
   return { ...(cold ? { cold } : {}), sequential, concurrent };
 }
 
+/**
+ * The sequential wire runs of both servers, in alternating rounds (Barge, moto, Barge, …): the
+ * speed of a shared VM drifts by tens of percent over minutes, and a single run of each, a minute
+ * apart, compared the servers under different conditions. Each server's figure is its total.
+ */
+async function pairedSequential(config: BenchConfig, sides: { server: ServerHandle; ledger: JobLedger }[]): Promise<Run[]> {
+  const totals: (Run | undefined)[] = sides.map(() => undefined);
+  let left = config.submitJobs;
+  for (let round = 0; round < config.sequentialRounds && left > 0; round++) {
+    const jobs = Math.ceil(left / (config.sequentialRounds - round));
+    left -= jobs;
+    for (const [i, side] of sides.entries()) {
+      progress(`${side.server.name}: SubmitJob × ${jobs}, 1 wire client (round ${round + 1} of ${config.sequentialRounds})`);
+      const run = await submitMany(side.server, side.ledger, jobs, 1, 'wire');
+      totals[i] = totals[i] ? combine(totals[i]!, run) : run;
+    }
+  }
+  return totals.map((t) => t!);
+}
+
 /** The same runs for both servers: wire clients (the targets), then SDK clients (for reference). */
-async function submitThroughput(config: BenchConfig, server: ServerHandle, ledger: JobLedger) {
-  const wire = await submitRuns(config, server, ledger, 'wire');
+async function submitThroughput(config: BenchConfig, server: ServerHandle, ledger: JobLedger, measured: { cold: Run | undefined; sequential: Run }) {
+  const wire = await submitRuns(config, server, ledger, 'wire', server.name, measured);
   const sdk = await submitRuns(config, server, ledger, 'sdk');
   return { ...wire, sdk };
 }
@@ -68,11 +101,9 @@ async function benchBargeFullSync(config: BenchConfig): Promise<{ sequential: Ru
   }
 }
 
-async function benchBarge(config: BenchConfig, server: ServerHandle): Promise<Figures> {
-  await setUp(server, 'arn:aws:iam::123456789012:role/bench-batch-service', BARGE_DEFINITION);
-  const ledger = new JobLedger();
-  const memory: MemorySample[] = [{ jobs: 0, rssMiB: server.memory().rssMiB, when: 'stored' }];
-  const throughput = await submitThroughput(config, server, ledger);
+async function benchBarge(config: BenchConfig, server: ServerHandle, ledger: JobLedger, measured: { cold: Run | undefined; sequential: Run }, memoryAtStart: MemorySample): Promise<Figures> {
+  const memory: MemorySample[] = [memoryAtStart];
+  const throughput = await submitThroughput(config, server, ledger, measured);
   memory.push({ jobs: ledger.count, rssMiB: server.memory().rssMiB, when: 'stored' });
   let fill: Run | undefined;
   for (const milestone of [config.jobs / 4, config.jobs / 2, config.jobs].map(Math.round)) {
@@ -91,12 +122,9 @@ async function benchBarge(config: BenchConfig, server: ServerHandle): Promise<Fi
   return { ...throughput, ...(fill ? { fill } : {}), describe, describedWith: ledger.count, memory, peakMiB: server.memory().peakMiB };
 }
 
-async function benchMoto(config: BenchConfig, server: ServerHandle): Promise<Figures> {
-  const role = await createMotoRole(server.url, 'bench-batch-service');
-  await setUp(server, role, MOTO_DEFINITION);
-  const ledger = new JobLedger();
-  const memory: MemorySample[] = [{ jobs: 0, rssMiB: server.memory().rssMiB, when: 'stored' }];
-  const throughput = await submitThroughput(config, server, ledger);
+async function benchMoto(config: BenchConfig, server: ServerHandle, ledger: JobLedger, measured: { cold: Run | undefined; sequential: Run }, memoryAtStart: MemorySample): Promise<Figures> {
+  const memory: MemorySample[] = [memoryAtStart];
+  const throughput = await submitThroughput(config, server, ledger, measured);
   progress(`moto: storing jobs up to ${config.motoJobs} (${config.clients} clients, at most ${config.motoFillSeconds}s)`);
   const deadline = Date.now() + config.motoFillSeconds * 1000;
   const fill = ledger.count < config.motoJobs ? await submitMany(server, ledger, config.motoJobs - ledger.count, config.clients, 'wire', deadline) : undefined;
@@ -140,8 +168,19 @@ async function main(): Promise<void> {
     const moto = motoStart.value;
     const machine = describeMachine(config, barge, moto);
     // One server is loaded at a time so neither steals the other's CPU on a small machine.
-    const bargeFigures = await benchBarge(config, barge);
-    const motoFigures = moto ? await benchMoto(config, moto) : undefined;
+    await setUp(barge, 'arn:aws:iam::123456789012:role/bench-batch-service', BARGE_DEFINITION);
+    if (moto) await setUp(moto, await createMotoRole(moto.url, 'bench-batch-service'), MOTO_DEFINITION);
+    const sides = [barge, ...(moto ? [moto] : [])].map((server) => ({
+      server,
+      ledger: new JobLedger(),
+      memoryAtStart: { jobs: 0, rssMiB: server.memory().rssMiB, when: 'stored' } as MemorySample,
+    }));
+    const cold: (Run | undefined)[] = [];
+    for (const side of sides) cold.push(await warmUp(config, side.server, side.ledger, 'wire'));
+    const sequential = await pairedSequential(config, sides);
+    const measured = (i: number) => ({ cold: cold[i], sequential: sequential[i]! });
+    const bargeFigures = await benchBarge(config, barge, sides[0]!.ledger, measured(0), sides[0]!.memoryAtStart);
+    const motoFigures = moto ? await benchMoto(config, moto, sides[1]!.ledger, measured(1), sides[1]!.memoryAtStart) : undefined;
     // CPU that neither this process nor the servers used: other tenants of the machine.
     const own = process.cpuUsage(ownAtStart);
     const cpuNow = machineCpu();

@@ -124,6 +124,7 @@ export function printSummary(config: BenchConfig, context: RunContext, barge: Fi
     'Wire clients sign every request with SigV4 and send what the SDK sends, without its middleware (bench/wire-client.ts); the targets are judged on them ' +
       'because on a small machine SDK clients spend as much CPU per SubmitJob as the server. The synchronous=full rows are a second Barge whose ' +
       'acknowledged jobs also survive power loss (default normal: they survive a crash or kill -9 of Barge); their advantage is over moto\'s wire runs.',
+    `The 1-wire-client runs alternate between the servers in ${config.sequentialRounds} rounds (BENCH_SEQUENTIAL_ROUNDS); each figure is the server's total over its rounds.`,
     'CPU per operation: server from /proc/<pid>/stat, client = this process; both share the same cores. ' +
       `With ${n} clients this setup cannot exceed ≈${fmt((cores * 1000) / (conc.serverMs + conc.clientMs))} Barge jobs/s on ${cores} cores ` +
       `(${fmt(conc.serverMs, 2)} + ${fmt(conc.clientMs, 2)} ms per job); Barge alone would saturate one core at ≈${fmt(1000 / conc.serverMs)} jobs/s, ` +
