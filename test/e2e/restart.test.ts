@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SubmitJobCommand } from '@aws-sdk/client-batch';
 import { batchClient } from '../helpers/clients.js';
-import { containersNamed } from '../helpers/docker.js';
+import { containerExit, containersNamed } from '../helpers/docker.js';
 import { createEnvironment, createQueue, shellDefinition } from '../helpers/fixtures.js';
 import { logsClient, streamMessages } from '../helpers/logs-client.js';
 import { makeDataDir, startBarge } from '../helpers/server.js';
@@ -70,6 +70,47 @@ describe('crash safety', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(hostDir, { recursive: true, force: true });
+    }
+  });
+
+  test('SIGTERM the moment a container exits: the attempt is recorded and its container removed before Barge exits', async () => {
+    const dataDir = makeDataDir();
+    try {
+      const first = await startBarge({ dataDir });
+      let client = batchClient(first.url);
+      const ce = await createEnvironment(client, { maxvCpus: 2 });
+      const queue = await createQueue(client, ce.arn);
+      // Output printed just before the exit keeps Barge busy storing it after the container has exited.
+      const def = await shellDefinition(client, 'sleep 1; seq 1 5000');
+      const { jobId } = await client.send(new SubmitJobCommand({ jobName: 'ends', jobQueue: queue.name, jobDefinition: def.name }));
+      const [container] = await waitFor('the job container', async () => {
+        const named = containersNamed('barge-').filter((n) => n.includes(jobId!));
+        return named.length > 0 ? named : undefined;
+      });
+      // `docker wait` returns when the container exits: Barge is stopped then, while it has yet
+      // to store the output, record the attempt and remove the container.
+      assert.equal(await containerExit(container!), 0);
+      client.destroy();
+      assert.equal(await first.stop(), 0);
+      assert.deepEqual(containersNamed('barge-').filter((n) => n.includes(jobId!)), [], 'no container of the ended attempt is left on the engine');
+
+      const second = await startBarge({ dataDir });
+      client = batchClient(second.url);
+      try {
+        const job = await describeJob(client, jobId!);
+        assert.equal(job.status, 'SUCCEEDED', `${job.status}: ${job.statusReason}`);
+        assert.equal(job.attempts?.length, 1);
+        const logs = logsClient(second.url);
+        const messages = await streamMessages(logs, '/aws/batch/job', job.container!.logStreamName!);
+        logs.destroy();
+        assert.equal(messages.length, 5000);
+        assert.equal(messages.at(-1), '5000');
+      } finally {
+        client.destroy();
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

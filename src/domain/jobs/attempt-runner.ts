@@ -4,6 +4,7 @@ import type { Clock, JobChange, Store } from '../ports.js';
 import { buildContainerSpec, logDestination } from './container-spec.js';
 import type { Attempt, Job } from './job.js';
 import { type AttemptOutcome, shouldRetry } from './retries.js';
+import { within } from '../within.js';
 
 /** Where container output goes: CloudWatch Logs groups and streams. */
 export interface JobLogSink {
@@ -28,6 +29,13 @@ export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usag
 const CURSOR_SAVE_INTERVAL_MS = 1000;
 const REMOVE_RETRY_FIRST_MS = 1000;
 const REMOVE_RETRY_MAX_MS = 10_000;
+/**
+ * How long a shutdown waits for attempts whose container has already exited: recording the
+ * result and removing the container take a few engine and store calls. Without the wait, a
+ * Barge stopped just after a job ended left the exited container on the engine until its next
+ * start on the same data directory (never, for a test or a one-off run).
+ */
+export const SHUTDOWN_GRACE_MS = 5000;
 
 interface ActiveAttempt {
   containerId?: string;
@@ -44,6 +52,8 @@ interface ActiveAttempt {
  */
 export class AttemptRunner {
   private readonly active = new Map<string, ActiveAttempt>();
+  /** Each attempt's whole run, until its container is removed, by `jobId#attempt`. */
+  private readonly runs = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -64,21 +74,34 @@ export class AttemptRunner {
   launch(job: Job, queueName: string, computeEnvironmentName: string): void {
     if (this.active.has(job.jobId)) return;
     this.active.set(job.jobId, { timedOut: false });
-    void this.start(job, queueName, computeEnvironmentName).catch((error: unknown) => this.crashed(job, error));
+    this.track(job, this.start(job, queueName, computeEnvironmentName));
   }
 
   /** Follows a RUNNING attempt whose container already exists (after a restart of Barge). */
   resume(job: Job, containerId: string, cursor: string | undefined): void {
     if (this.active.has(job.jobId)) return;
     this.active.set(job.jobId, { timedOut: false, containerId });
-    void this.follow(job, containerId, cursor).catch((error: unknown) => this.crashed(job, error));
+    this.track(job, this.follow(job, containerId, cursor));
   }
 
   /** Ends a RUNNING attempt whose container is gone (after a restart); it retries per its strategy. */
   lost(job: Job, statusReason: string): void {
     if (this.active.has(job.jobId)) return;
     this.active.set(job.jobId, { timedOut: false });
-    void this.finish(job, { statusReason, neverRetry: false }).catch((error: unknown) => this.crashed(job, error));
+    this.track(job, this.finish(job, { statusReason, neverRetry: false }));
+  }
+
+  /**
+   * For shutdown: waits, at most `graceMs` in all, until every attempt whose container has
+   * already exited has its output and result stored and its container removed (first try).
+   * Attempts still running are left alone: the next start of Barge follows them.
+   */
+  async drainEnding(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+    const deadline = Date.now() + graceMs;
+    const containers = await within(this.executor.list(), graceMs);
+    if (!containers) return;
+    const ending = containers.filter((c) => c.status === 'exited').flatMap((c) => this.runs.get(runKey(c.jobId, c.attempt)) ?? []);
+    if (ending.length > 0) await within(Promise.allSettled(ending), deadline - Date.now());
   }
 
   /** Stops the container of a STARTING or RUNNING job (TerminateJob); the attempt then ends FAILED. */
@@ -170,7 +193,7 @@ export class AttemptRunner {
       const removed = engineAnswers && (await this.executor.remove(containerId).then(() => true, () => false));
       const cause = engineAnswers ? message : `the Docker engine stopped answering (${message})`;
       await this.finish(job, { statusReason: `Container of attempt ${attempt.number} was lost: ${cause}`.slice(0, 255), neverRetry: false });
-      if (!removed) this.removeWhenEngineAnswers(containerId);
+      if (!removed) void this.removeWhenEngineAnswers(containerId);
       return;
     }
     clearTimeout(active.timer);
@@ -183,7 +206,7 @@ export class AttemptRunner {
     } else {
       await this.finish(fresh, { exitCode: exit.exitCode, statusReason: ESSENTIAL_CONTAINER_EXITED, neverRetry: false, ...(reason ? { reason } : {}) }, exit.finishedAt);
     }
-    this.removeWhenEngineAnswers(containerId);
+    await this.removeWhenEngineAnswers(containerId);
   }
 
   /** Records the end of the latest attempt and what the job does next. */
@@ -220,17 +243,28 @@ export class AttemptRunner {
    * Removes the container of an ended attempt. When the engine is going down the removal fails,
    * and the container would otherwise stay on the engine for good (exited, or still running
    * after a crash of dockerd left its shim alive): it is retried, with backoff, until the
-   * engine answers again.
+   * engine answers again. The promise settles after the first try.
    */
-  private removeWhenEngineAnswers(containerId: string, delayMs = REMOVE_RETRY_FIRST_MS): void {
-    this.executor.remove(containerId).then(
+  private removeWhenEngineAnswers(containerId: string, delayMs = REMOVE_RETRY_FIRST_MS): Promise<void> {
+    return this.executor.remove(containerId).then(
       () => undefined,
       (error: unknown) => {
         if (delayMs === REMOVE_RETRY_FIRST_MS) this.log.warn({ err: error, containerId }, 'could not remove a container; will retry until the engine answers');
         const next = Math.min(delayMs * 2, REMOVE_RETRY_MAX_MS);
-        setTimeout(() => this.removeWhenEngineAnswers(containerId, next), delayMs).unref();
+        setTimeout(() => void this.removeWhenEngineAnswers(containerId, next), delayMs).unref();
       },
     );
+  }
+
+  /** Keeps an attempt's run (for drainEnding) until it settles; a failure ends it as crashed. */
+  private track(job: Job, work: Promise<void>): void {
+    const key = runKey(job.jobId, job.attempts[job.attempts.length - 1]?.number ?? 0);
+    const run = work
+      .catch((error: unknown) => this.crashed(job, error))
+      .finally(() => {
+        if (this.runs.get(key) === run) this.runs.delete(key);
+      });
+    this.runs.set(key, run);
   }
 
   private crashed(job: Job, error: unknown): void {
@@ -240,6 +274,10 @@ export class AttemptRunner {
     this.active.delete(job.jobId);
     this.onSettled();
   }
+}
+
+function runKey(jobId: string, attempt: number): string {
+  return `${jobId}#${attempt}`;
 }
 
 function latest(job: Job): Attempt {

@@ -1,6 +1,7 @@
 import type { Executor, ImagePresence } from '../executor.js';
 import type { DomainLogger } from '../logger.js';
 import type { Clock } from '../ports.js';
+import { within } from '../within.js';
 
 /** How long an answer about an image is reused: the engine is asked at most once per image in this time. */
 const FRESH_MS = 5_000;
@@ -38,7 +39,7 @@ export class ImagePresenceCache {
     if (known && this.clock.now() - known.at < FRESH_MS) return known.presence;
     const asking = this.ask(image);
     if (known) return known.presence;
-    await settledWithin(asking, FIRST_ANSWER_WAIT_MS);
+    await within(asking, FIRST_ANSWER_WAIT_MS);
     // An engine that does not answer in time costs only this reader the wait: the ones after
     // it get "unknown" at once until the lookup in flight ends.
     if (!this.answers.has(image)) this.remember(image, undefined);
@@ -70,18 +71,5 @@ export class ImagePresenceCache {
       if (this.answers.size >= MAX_REMEMBERED) this.answers.clear();
     }
     this.answers.set(image, { presence, at: now });
-  }
-}
-
-async function settledWithin(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
-  try {
-    await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -44,11 +44,13 @@ export class Scheduler {
     this.wake();
   }
 
+  /** No pass starts after this; attempts whose container already exited are recorded first. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.pending) clearTimeout(this.pending);
     await this.running;
+    await this.runner.drainEnding();
   }
 
   wake(): void {
