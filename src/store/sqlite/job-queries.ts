@@ -1,4 +1,3 @@
-import type { Slice } from '../../domain/common.js';
 import type { JobChange, JobListQuery } from '../../domain/ports.js';
 import { limitClause } from './database.js';
 import { type JobRow, wildcardToLike } from './rows.js';
@@ -65,14 +64,6 @@ export function jobListSql(query: JobListQuery): { sql: string; params: unknown[
   const sql = `SELECT j.*, p.spec AS parent_spec FROM jobs j LEFT JOIN jobs p ON p.job_id = j.parent_id
     WHERE ${where.join(' AND ')} ORDER BY ${order} ${limitClause(query.limit + 1)}`;
   return { sql, params, cursorOf };
-}
-
-export function sliceOf<R, T>(rows: R[], limit: number, map: (r: R) => T, cursorOf: (r: R) => string): Slice<T> {
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  const slice: Slice<T> = { items: page.map(map) };
-  if (more) slice.cursor = cursorOf(page[page.length - 1]!);
-  return slice;
 }
 
 /**

@@ -9,7 +9,6 @@ import type {
   GroupLogEvent,
   LogEvent,
   LogGroup,
-  LogGroupClass,
   LogGroupQuery,
   LogStore,
   LogStream,
@@ -18,38 +17,9 @@ import type {
   StreamEventQuery,
 } from '../../domain/logs/log-store.js';
 import { LOG_MIGRATIONS } from './log-migrations.js';
-import { limitClause, openDatabase, type SqliteFile, StatementCache, type StoreFileOptions } from './database.js';
+import { limitClause, openDatabase, sliceOf, type SqliteFile, StatementCache, type StoreFileOptions } from './database.js';
+import { type EventRow, groupFromRow, type GroupRow, streamFromRow, type StreamRow } from './log-rows.js';
 import { WriteBatcher } from './write-batcher.js';
-
-interface GroupRow {
-  id: number;
-  name: string;
-  creation_time: number;
-  retention_in_days: number | null;
-  log_group_class: string;
-  kms_key_id: string | null;
-  deletion_protection: number;
-  tags: string | null;
-  stored_bytes: number;
-}
-
-interface StreamRow {
-  group_name: string;
-  name: string;
-  creation_time: number;
-  first_event_timestamp: number | null;
-  last_event_timestamp: number | null;
-  last_ingestion_time: number | null;
-  stored_bytes: number;
-}
-
-interface EventRow {
-  seq: number;
-  timestamp: number;
-  ingestion_time: number;
-  message: string;
-  stream_name: string;
-}
 
 /** Rows per multi-row INSERT of events (500 parameters, far below SQLite's limit of 32,766). */
 const INSERT_ROWS = 100;
@@ -387,41 +357,6 @@ export class SqliteLogStore implements LogStore {
 
 function page(events: GroupLogEvent[], last: EventPosition | undefined): GroupEventPage {
   return last ? { events, resumeAfter: last } : { events };
-}
-
-function groupFromRow(row: GroupRow): LogGroup {
-  const group: LogGroup = {
-    logGroupName: row.name,
-    creationTime: row.creation_time,
-    storedBytes: row.stored_bytes,
-    logGroupClass: row.log_group_class as LogGroupClass,
-    deletionProtectionEnabled: row.deletion_protection === 1,
-  };
-  if (row.retention_in_days !== null) group.retentionInDays = row.retention_in_days;
-  if (row.kms_key_id !== null) group.kmsKeyId = row.kms_key_id;
-  if (row.tags !== null) group.tags = JSON.parse(row.tags) as Record<string, string>;
-  return group;
-}
-
-function streamFromRow(row: StreamRow): LogStream {
-  const stream: LogStream = {
-    logGroupName: row.group_name,
-    logStreamName: row.name,
-    creationTime: row.creation_time,
-    storedBytes: row.stored_bytes,
-  };
-  if (row.first_event_timestamp !== null) stream.firstEventTimestamp = row.first_event_timestamp;
-  if (row.last_event_timestamp !== null) stream.lastEventTimestamp = row.last_event_timestamp;
-  if (row.last_ingestion_time !== null) stream.lastIngestionTime = row.last_ingestion_time;
-  return stream;
-}
-
-function sliceOf<R, T>(rows: R[], limit: number, map: (r: R) => T, cursorOf: (r: R) => string): Slice<T> {
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  const slice: Slice<T> = { items: page.map(map) };
-  if (more) slice.cursor = cursorOf(page[page.length - 1]!);
-  return slice;
 }
 
 function parseCursor(cursor: string): [number, string] {

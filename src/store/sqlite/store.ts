@@ -15,9 +15,9 @@ import type {
 } from '../../domain/ports.js';
 import type { JobDefinition } from '../../domain/resources/job-definition.js';
 import { MIGRATIONS } from './migrations.js';
-import { jobChangeSql, jobListSql, sliceOf } from './job-queries.js';
+import { jobChangeSql, jobListSql } from './job-queries.js';
 import { type JobRow, jobFromRow, jobToRow } from './rows.js';
-import { limitClause, openDatabase, type SqliteFile, StatementCache, type StoreFileOptions } from './database.js';
+import { limitClause, openDatabase, sliceOf, type SqliteFile, StatementCache, type StoreFileOptions } from './database.js';
 import { ReadCache } from './read-cache.js';
 import { WriteBatcher } from './write-batcher.js';
 
