@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     logger.warn({ socket: config.dockerSocket }, 'the Docker engine does not answer; jobs wait until it does');
   }
   await batch.scheduler?.start();
-  logger.info({ url: address, dataDir: config.dataDir, region: config.region, accountId: config.accountId }, 'Barge listening');
+  logger.info({ url: address, dataDir: config.dataDir, instance, region: config.region, accountId: config.accountId }, 'Barge listening');
 }
 
 main().catch((error: unknown) => {

@@ -20,3 +20,9 @@ export function containerExit(name: string): Promise<number> {
     execFile('docker', ['wait', name], { env: DOCKER_ENV, encoding: 'utf8' }, (error, stdout) => (error ? reject(error) : resolve(Number(stdout.trim())))),
   );
 }
+
+/** Removes (killing if need be) every container that carries a label with this value. */
+export function removeContainersWithLabelValue(label: string, value: string): void {
+  const ids = containersWithLabelValue(label, value);
+  if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { env: DOCKER_ENV, stdio: 'ignore' });
+}

@@ -7,6 +7,7 @@ import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BatchClient } from '@aws-sdk/client-batch';
 import { batchClient } from './clients.js';
+import { removeContainersWithLabelValue } from './docker.js';
 
 /** The compiled server entry point (tests run from dist/test/...). */
 export const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/main.js');
@@ -67,8 +68,13 @@ export async function startBarge(options: StartOptions = {}): Promise<BargeProce
       rej(new Error(`Barge exited with ${code} before listening: ${stderr}`));
     });
   });
+  // Jobs still running when Barge stops keep their containers for its next start on this data
+  // directory; a data directory this helper made and now deletes gets no next start.
+  const instance = String(logs.find((entry) => entry['msg'] === 'Barge listening')?.['instance']);
   const cleanup = () => {
-    if (!options.keepDataDir && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (options.keepDataDir || options.dataDir) return;
+    rmSync(dataDir, { recursive: true, force: true });
+    removeContainersWithLabelValue('barge.instance', instance);
   };
   return {
     url,
