@@ -73,8 +73,8 @@ export async function startBarge(options: StartOptions = {}): Promise<BargeProce
   const instance = String(logs.find((entry) => entry['msg'] === 'Barge listening')?.['instance']);
   const cleanup = () => {
     if (options.keepDataDir || options.dataDir) return;
-    rmSync(dataDir, { recursive: true, force: true });
     removeContainersWithLabelValue('barge.instance', instance);
+    rmSync(dataDir, { recursive: true, force: true });
   };
   return {
     url,

@@ -92,16 +92,22 @@ export class AttemptRunner {
   }
 
   /**
-   * For shutdown: waits, at most `graceMs` in all, until every attempt whose container has
-   * already exited has its output and result stored and its container removed (first try).
-   * Attempts still running are left alone: the next start of Barge follows them.
+   * For shutdown: waits, at most `graceMs` in all, until every attempt whose container had
+   * exited when the engine listed them has its output and result stored and its container
+   * removed (first try). Attempts still running, or whose container exits after the listing, are
+   * left alone: the next start of Barge follows them.
    */
   async drainEnding(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
     const deadline = Date.now() + graceMs;
     const containers = await within(this.executor.list(), graceMs);
-    if (!containers) return;
+    if (!containers) {
+      this.log.warn({ graceMs }, 'the Docker engine did not list containers at shutdown; attempts that already ended are finished after the next start');
+      return;
+    }
     const ending = containers.filter((c) => c.status === 'exited').flatMap((c) => this.runs.get(runKey(c.jobId, c.attempt)) ?? []);
-    if (ending.length > 0) await within(Promise.allSettled(ending), deadline - Date.now());
+    if (ending.length === 0) return;
+    const settled = await within(Promise.allSettled(ending), deadline - Date.now());
+    if (!settled) this.log.warn({ attempts: ending.length, graceMs }, 'shutdown did not wait longer for attempts whose container has exited; they are finished after the next start');
   }
 
   /** Stops the container of a STARTING or RUNNING job (TerminateJob); the attempt then ends FAILED. */
@@ -206,7 +212,8 @@ export class AttemptRunner {
     } else {
       await this.finish(fresh, { exitCode: exit.exitCode, statusReason: ESSENTIAL_CONTAINER_EXITED, neverRetry: false, ...(reason ? { reason } : {}) }, exit.finishedAt);
     }
-    await this.removeWhenEngineAnswers(containerId);
+    // A frozen engine never answers; the run is over for drainEnding after a while regardless.
+    await within(this.removeWhenEngineAnswers(containerId), REMOVE_RETRY_MAX_MS);
   }
 
   /** Records the end of the latest attempt and what the job does next. */
@@ -243,7 +250,7 @@ export class AttemptRunner {
    * Removes the container of an ended attempt. When the engine is going down the removal fails,
    * and the container would otherwise stay on the engine for good (exited, or still running
    * after a crash of dockerd left its shim alive): it is retried, with backoff, until the
-   * engine answers again. The promise settles after the first try.
+   * engine answers again. The promise settles when the first try does.
    */
   private removeWhenEngineAnswers(containerId: string, delayMs = REMOVE_RETRY_FIRST_MS): Promise<void> {
     return this.executor.remove(containerId).then(
