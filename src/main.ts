@@ -16,10 +16,11 @@ import { SqliteStore } from './store/sqlite/store.js';
  * Between full collections V8 lets the old generation grow to up to 4× what survived the last
  * one. Barge's live heap stays near 20 MB however many jobs are stored, but each DescribeJobs of
  * 100 jobs allocates about 1.5 MB, so a steady stream of reads floated the resident size from
- * ~150 MiB up to ~200 MiB and back. At 1.5× it stays near 150 MiB, for a full collection
- * (~7 ms, mostly incremental) about every second of such reads. Measured by `npm run bench`.
+ * ~150 MiB up to 200-210 MiB. At 2× it peaks near 165 MiB; each full collection pauses a request
+ * for 4-11 ms, and at 1.5× they came often enough (about once a second) to raise DescribeJobs p99
+ * by ~2 ms, at 2× by ~1 ms (4 paired runs of 3,000 calls each). Measured by `npm run bench`.
  */
-const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 100;
 
 /** Wires config → logger → store → domain → HTTP. Nothing else constructs concrete classes. */
 async function main(): Promise<void> {
