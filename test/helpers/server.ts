@@ -70,10 +70,10 @@ export async function startBarge(options: StartOptions = {}): Promise<BargeProce
   });
   // Jobs still running when Barge stops keep their containers for its next start on this data
   // directory; a data directory this helper made and now deletes gets no next start.
-  const instance = String(logs.find((entry) => entry['msg'] === 'Barge listening')?.['instance']);
+  const instance = logs.find((entry) => entry['msg'] === 'Barge listening')?.['instance'];
   const cleanup = () => {
     if (options.keepDataDir || options.dataDir) return;
-    removeContainersWithLabelValue('barge.instance', instance);
+    if (typeof instance === 'string') removeContainersWithLabelValue('barge.instance', instance);
     rmSync(dataDir, { recursive: true, force: true });
   };
   return {
