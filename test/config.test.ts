@@ -16,6 +16,12 @@ test('flags win over environment, environment over defaults', () => {
   assert.equal(config.accountId, '123456789012');
   assert.ok(Object.isFrozen(config));
   assert.equal(loadConfig(['--help'], {}), 'help');
+  const fromEnv = loadConfig([], { BARGE_HOST: '127.0.0.2', BARGE_DATA_DIR: '/tmp/barge-env', BARGE_ACCOUNT_ID: '210987654321' });
+  assert.ok(fromEnv !== 'help');
+  assert.deepEqual([fromEnv.host, fromEnv.dataDir, fromEnv.accountId], ['127.0.0.2', '/tmp/barge-env', '210987654321']);
+  const fromFlags = loadConfig(['--host', '127.0.0.3', '--account-id', '111111111111'], { BARGE_HOST: '127.0.0.2', BARGE_ACCOUNT_ID: '210987654321' });
+  assert.ok(fromFlags !== 'help');
+  assert.deepEqual([fromFlags.host, fromFlags.accountId], ['127.0.0.3', '111111111111']);
 });
 
 test('bad values are refused with the option named', () => {

@@ -19,8 +19,8 @@ export interface BargeProcess {
   process: ChildProcess;
   /** Log lines (parsed JSON) the server printed so far. */
   logs: Record<string, unknown>[];
-  /** SIGTERM and wait for exit; resolves with the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM (or SIGINT) and wait for exit; resolves with the exit code. */
+  stop(signal?: 'SIGTERM' | 'SIGINT'): Promise<number | null>;
   /** SIGKILL and wait for exit. */
   kill(): Promise<void>;
 }
@@ -82,8 +82,8 @@ export async function startBarge(options: StartOptions = {}): Promise<BargeProce
     dataDir,
     process: child,
     logs,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    async stop(signal: 'SIGTERM' | 'SIGINT' = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await exited;
       cleanup();
       return code;

@@ -82,8 +82,31 @@ describe('durability', () => {
     }
   });
 
-  test('SIGTERM shuts down cleanly with exit code 0', async () => {
-    const barge = await startBarge();
-    assert.equal(await barge.stop(), 0);
-  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    test(`${signal} shuts down cleanly with exit code 0, keeping every acknowledged write`, async () => {
+      const dataDir = makeDataDir();
+      try {
+        const first = await startBarge({ dataDir });
+        let client = batchClient(first.url);
+        const setup = await basicSetup(client);
+        const { jobId } = await client.send(new SubmitJobCommand({ jobName: 'kept', jobQueue: setup.queue.name, jobDefinition: setup.definition.name }));
+        client.destroy();
+        assert.equal(await first.stop(signal), 0);
+
+        const second = await startBarge({ dataDir });
+        client = batchClient(second.url);
+        try {
+          const { jobs } = await client.send(new DescribeJobsCommand({ jobs: [jobId!] }));
+          assert.equal(jobs?.[0]?.jobName, 'kept');
+          const queues = await client.send(new DescribeJobQueuesCommand({ jobQueues: [setup.queue.name] }));
+          assert.equal(queues.jobQueues?.[0]?.jobQueueArn, setup.queue.arn);
+        } finally {
+          client.destroy();
+          await second.stop();
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  }
 });
