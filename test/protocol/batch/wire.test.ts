@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
+import { BatchClient, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
 import { createEnvironment } from '../../helpers/fixtures.js';
 import { useBarge } from '../../helpers/server.js';
 
@@ -88,5 +88,29 @@ describe('Batch wire protocol', () => {
     assert.equal(lines[0]!['operation'], 'DescribeComputeEnvironments');
     assert.equal(lines[0]!['status'], 200);
     assert.equal(typeof lines[0]!['durationMs'], 'number');
+  });
+
+  test('any signed credentials are accepted; the log line names their access key and region', async () => {
+    const client = new BatchClient({
+      endpoint: server.barge.url,
+      region: 'eu-west-3',
+      credentials: { accessKeyId: 'AKIDFROMANYONE', secretAccessKey: 'whatever' },
+      maxAttempts: 1,
+    });
+    try {
+      const out = await client.send(new DescribeJobQueuesCommand({}));
+      const requestId = out.$metadata.requestId;
+      const deadline = Date.now() + 5000;
+      let line: Record<string, unknown> | undefined;
+      while (!line && Date.now() < deadline) {
+        line = server.barge.logs.find((l) => l['reqId'] === requestId);
+        if (!line) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(line?.['operation'], 'DescribeJobQueues');
+      assert.equal(line?.['accessKeyId'], 'AKIDFROMANYONE');
+      assert.equal(line?.['region'], 'eu-west-3');
+    } finally {
+      client.destroy();
+    }
   });
 });
