@@ -110,11 +110,13 @@ describe('capacity and scheduling order', () => {
     const highs: string[] = [];
     for (let i = 0; i < 3; i++) lows.push((await server.client.send(new SubmitJobCommand({ jobName: `low${i}`, jobQueue: low.name, jobDefinition: quick.name }))).jobId!);
     for (let i = 0; i < 3; i++) highs.push((await server.client.send(new SubmitJobCommand({ jobName: `high${i}`, jobQueue: high.name, jobDefinition: quick.name }))).jobId!);
-    // Submitted jobs are evaluated by the next scheduling pass; wait until it has seen this one.
-    const lowWait = await waitFor('a wait reason', async () => {
-      const j = await describeJob(server.client, lows[0]!);
-      return j.status === 'RUNNABLE' && j.statusReason ? j : undefined;
+    // Submitted jobs are evaluated by the next scheduling pass, and a job submitted while a pass
+    // runs by the one after it: wait until a pass has seen every one of them.
+    const waiting = await waitFor('a wait reason on every job', async () => {
+      const { jobs } = await server.client.send(new DescribeJobsCommand({ jobs: [...lows, ...highs] }));
+      return jobs?.length === 6 && jobs.every((j) => j.status === 'RUNNABLE' && j.statusReason) ? jobs : undefined;
     });
+    const lowWait = waiting.find((j) => j.jobId === lows[0])!;
     assert.match(lowWait.statusReason ?? '', /higher-priority job queue|Waiting for capacity/);
     const snapshot = await server.client.send(new GetJobQueueSnapshotCommand({ jobQueue: high.name }));
     assert.deepEqual(snapshot.frontOfQueue?.jobs?.map((j) => j.jobArn?.split('/').pop()), highs);
