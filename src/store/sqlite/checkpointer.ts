@@ -33,7 +33,7 @@ export class WalCheckpointer {
     this.worker.on('message', (message: CheckpointerMessage) => {
       if (message.kind === 'error') onError(message.message);
     });
-    this.worker.on('error', (error) => onError(error.message));
+    this.worker.on('error', (error: unknown) => onError(error instanceof Error ? error.message : String(error)));
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', () => {
         if (!this.stopping) onExit();
