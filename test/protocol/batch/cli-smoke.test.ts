@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type BargeProcess, startBarge } from '../../helpers/server.js';
+import { cliMajors } from '../../helpers/cli-majors.js';
 
 /** dist/test/protocol/batch/ → repository root. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -76,7 +77,7 @@ after(async () => {
   await barge?.stop();
 });
 
-for (const major of ['v1', 'v2'] as const) {
+for (const major of cliMajors()) {
   test(`aws-cli ${major} drives the Batch tutorial flow (scripts/smoke-cli.sh)`, async () => {
     assert.ok(barge, 'Barge did not start');
     const cli = clis.get(major);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { type CloudWatchLogsClient, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { type BargeProcess, startBarge } from '../../helpers/server.js';
 import { logsClient, seedStream } from './client.js';
+import { cliMajors } from '../../helpers/cli-majors.js';
 
 /** dist/test/protocol/logs/ → repository root. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -119,7 +120,7 @@ async function aws(major: 'v1' | 'v2', args: string[]): Promise<string> {
   return r.stdout;
 }
 
-for (const major of ['v1', 'v2'] as const) {
+for (const major of cliMajors()) {
   test(`aws-cli ${major}: get-log-events, describe-log-streams, describe-log-groups, filter-log-events`, async () => {
     const page = JSON.parse(await aws(major, ['get-log-events', '--log-group-name', GROUP, '--log-stream-name', stream, '--start-from-head', '--output', 'json'])) as {
       events: { message: string; timestamp: number }[];
