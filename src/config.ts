@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,16 +20,46 @@ export interface Config {
   jobNetwork: 'host' | 'none';
   stopGraceSeconds: number;
   sqliteSynchronous: 'normal' | 'full';
+  /** Host names, besides loopback names and IP literals, that requests may name in `Host`. */
+  allowedHosts: string[];
+  /** The credentials file's path, or '' (see `accessKeys`). */
+  credentialsFile: string;
+  /** Seconds a SigV4 request time may differ from the server's clock (AWS: 5 minutes). */
+  maxClockSkewSeconds: number;
+  /** Open client connections at most; 0 picks a cap from the file-descriptor limit. */
+  maxConnections: number;
+  /**
+   * Access keys whose signatures Barge verifies, from the credentials file and from
+   * BARGE_ACCESS_KEY_ID / BARGE_SECRET_ACCESS_KEY. Empty means local mode: any well-formed
+   * signature is accepted, and only on a loopback address.
+   */
+  accessKeys: AccessKey[];
 }
+
+export interface AccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Who the key belongs to: shown in request logs and recorded on what the caller creates. */
+  name: string;
+}
+
+/** Options that are not flags: secrets stay out of the process list. */
+export const ENVIRONMENT_ONLY = {
+  accessKeyId: 'BARGE_ACCESS_KEY_ID',
+  secretAccessKey: 'BARGE_SECRET_ACCESS_KEY',
+  accessKeyName: 'BARGE_ACCESS_KEY_NAME',
+} as const;
 
 export interface OptionSpec {
   flag: string;
   env: string;
   default: string;
   description: string;
+  /** May be given more than once; the environment variable then holds a comma-separated list. */
+  multiple?: true;
 }
 
-export const OPTIONS: Record<keyof Config, OptionSpec> = {
+export const OPTIONS: Record<Exclude<keyof Config, 'accessKeys'>, OptionSpec> = {
   host: { flag: 'host', env: 'BARGE_HOST', default: '127.0.0.1', description: 'Address to listen on' },
   port: { flag: 'port', env: 'BARGE_PORT', default: '8700', description: 'TCP port to listen on (0 picks a free one)' },
   dataDir: {
@@ -65,6 +96,31 @@ export const OPTIONS: Record<keyof Config, OptionSpec> = {
     default: 'normal',
     description: 'normal: commits survive a crash of Barge; full: they also survive power loss (slower)',
   },
+  allowedHosts: {
+    flag: 'allowed-host',
+    env: 'BARGE_ALLOWED_HOSTS',
+    default: '',
+    description: 'A host name clients may use to reach Barge (repeatable), besides loopback names and IP addresses',
+    multiple: true,
+  },
+  credentialsFile: {
+    flag: 'credentials-file',
+    env: 'BARGE_CREDENTIALS_FILE',
+    default: '',
+    description: 'JSON file of access keys whose SigV4 signatures Barge verifies ([{"accessKeyId","secretAccessKey","name"}])',
+  },
+  maxClockSkewSeconds: {
+    flag: 'max-clock-skew-seconds',
+    env: 'BARGE_MAX_CLOCK_SKEW_SECONDS',
+    default: '300',
+    description: 'How far a signed request time may be from the server clock (with access keys)',
+  },
+  maxConnections: {
+    flag: 'max-connections',
+    env: 'BARGE_MAX_CONNECTIONS',
+    default: '0',
+    description: 'Open client connections at most (0: from the file-descriptor limit)',
+  },
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -74,21 +130,23 @@ export class ConfigError extends Error {}
 export function usage(): string {
   const lines = ['Usage: barge [options]', '', 'Options (flag, environment variable, default):'];
   for (const spec of Object.values(OPTIONS)) {
-    lines.push(`  --${spec.flag.padEnd(12)} ${spec.env.padEnd(18)} ${spec.description} (default: ${spec.default})`);
+    lines.push(`  --${spec.flag.padEnd(22)} ${spec.env.padEnd(28)} ${spec.description} (default: ${spec.default || 'none'})`);
   }
-  lines.push(`  --help${' '.repeat(9)}${' '.repeat(19)}Print this help and exit`);
+  lines.push(`  --help${' '.repeat(19)}${' '.repeat(29)}Print this help and exit`);
+  lines.push('', 'Environment only:');
+  lines.push(`  ${ENVIRONMENT_ONLY.accessKeyId} and ${ENVIRONMENT_ONLY.secretAccessKey}: one more access key to verify (name: ${ENVIRONMENT_ONLY.accessKeyName}, default the key id)`);
   return lines.join('\n');
 }
 
 /** Returns the configuration, or 'help' when --help was asked for. Throws ConfigError on bad input. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'help' {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         help: { type: 'boolean' },
-        ...Object.fromEntries(Object.values(OPTIONS).map((o) => [o.flag, { type: 'string' as const }])),
+        ...Object.fromEntries(Object.values(OPTIONS).map((o) => [o.flag, { type: 'string' as const, multiple: o.multiple ?? false }])),
       },
       strict: true,
       allowPositionals: false,
@@ -97,10 +155,16 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
     throw new ConfigError((error as Error).message);
   }
   if (values['help']) return 'help';
-  const pick = (key: keyof Config): string => {
+  const pick = (key: keyof typeof OPTIONS): string => {
     const spec = OPTIONS[key];
     const fromFlag = values[spec.flag];
     return typeof fromFlag === 'string' ? fromFlag : (env[spec.env] ?? spec.default);
+  };
+  const pickList = (key: keyof typeof OPTIONS): string[] => {
+    const spec = OPTIONS[key];
+    const fromFlag = values[spec.flag];
+    const list = Array.isArray(fromFlag) ? fromFlag : (env[spec.env] ?? spec.default).split(',');
+    return list.map((v) => v.trim()).filter((v) => v !== '');
   };
   const port = Number(pick('port'));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`port must be 0..65535, got ${pick('port')}`);
@@ -126,7 +190,31 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
   if (sqliteSynchronous !== 'normal' && sqliteSynchronous !== 'full') {
     throw new ConfigError(`sqlite synchronous must be normal or full, got ${sqliteSynchronous}`);
   }
+  const allowedHosts = pickList('allowedHosts').map((h) => h.toLowerCase());
+  for (const host of allowedHosts) {
+    if (!/^[a-z0-9.-]+$/.test(host)) throw new ConfigError(`allowed host must be a host name (letters, digits, dots, hyphens), got ${host}`);
+  }
+  const maxClockSkewSeconds = Number(pick('maxClockSkewSeconds'));
+  if (!Number.isInteger(maxClockSkewSeconds) || maxClockSkewSeconds < 1 || maxClockSkewSeconds > 86_400) {
+    throw new ConfigError(`max clock skew seconds must be a whole number from 1 to 86400, got ${pick('maxClockSkewSeconds')}`);
+  }
+  const maxConnections = Number(pick('maxConnections'));
+  if (!Number.isInteger(maxConnections) || maxConnections < 0 || maxConnections > 1_000_000) {
+    throw new ConfigError(`max connections must be a whole number from 0 to 1000000, got ${pick('maxConnections')}`);
+  }
+  const credentialsFile = pick('credentialsFile');
+  const accessKeys = [...(credentialsFile === '' ? [] : readCredentialsFile(credentialsFile)), ...accessKeyFromEnvironment(env)];
+  const seen = new Set<string>();
+  for (const key of accessKeys) {
+    if (seen.has(key.accessKeyId)) throw new ConfigError(`access key ${key.accessKeyId} is configured twice`);
+    seen.add(key.accessKeyId);
+  }
   return Object.freeze({
+    allowedHosts,
+    credentialsFile,
+    maxClockSkewSeconds,
+    maxConnections,
+    accessKeys,
     sqliteSynchronous,
     dockerSocket: pick('dockerSocket'),
     pullPolicy,
@@ -139,4 +227,57 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
     accountId,
     logLevel: logLevel as Config['logLevel'],
   });
+}
+
+const ACCESS_KEY_ID = /^[A-Za-z0-9_+=,.@-]{3,128}$/;
+
+/**
+ * The credentials file: a JSON array of `{"accessKeyId", "secretAccessKey", "name"}`. It holds
+ * secrets, so a file that other users may read is refused, as ssh does with private keys.
+ */
+function readCredentialsFile(path: string): AccessKey[] {
+  let text: string;
+  try {
+    const mode = statSync(path).mode;
+    if ((mode & 0o077) !== 0) {
+      throw new ConfigError(`credentials file ${path} is readable by other users (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
+    }
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`cannot read credentials file ${path}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`credentials file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    throw new ConfigError(`credentials file ${path} must hold a non-empty JSON array of {"accessKeyId", "secretAccessKey", "name"}`);
+  }
+  return parsed.map((entry: unknown, index) => {
+    const where = `credentials file ${path}, entry ${index}`;
+    if (typeof entry !== 'object' || entry === null) throw new ConfigError(`${where} must be an object`);
+    const { accessKeyId, secretAccessKey, name } = entry as Record<string, unknown>;
+    if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID.test(accessKeyId)) {
+      throw new ConfigError(`${where}: accessKeyId must be 3-128 letters, digits or _+=,.@-`);
+    }
+    if (typeof secretAccessKey !== 'string' || secretAccessKey.length === 0) throw new ConfigError(`${where}: secretAccessKey is required`);
+    if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 128)) {
+      throw new ConfigError(`${where}: name must be a string of 1-128 characters`);
+    }
+    return { accessKeyId, secretAccessKey, name: typeof name === 'string' ? name : accessKeyId };
+  });
+}
+
+function accessKeyFromEnvironment(env: NodeJS.ProcessEnv): AccessKey[] {
+  const accessKeyId = env[ENVIRONMENT_ONLY.accessKeyId];
+  const secretAccessKey = env[ENVIRONMENT_ONLY.secretAccessKey];
+  if (accessKeyId === undefined && secretAccessKey === undefined) return [];
+  if (!accessKeyId || !secretAccessKey) {
+    throw new ConfigError(`${ENVIRONMENT_ONLY.accessKeyId} and ${ENVIRONMENT_ONLY.secretAccessKey} must be set together`);
+  }
+  if (!ACCESS_KEY_ID.test(accessKeyId)) throw new ConfigError(`${ENVIRONMENT_ONLY.accessKeyId} must be 3-128 letters, digits or _+=,.@-`);
+  return [{ accessKeyId, secretAccessKey, name: env[ENVIRONMENT_ONLY.accessKeyName] || accessKeyId }];
 }

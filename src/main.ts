@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig, usage } from './config.js';
@@ -8,6 +9,7 @@ import { Logs } from './domain/logs/logs.js';
 import { createLogger } from './log.js';
 import { DockerExecutor } from './executor/docker/docker-executor.js';
 import { createHttpServer } from './protocol/http.js';
+import { SigV4Verifier } from './protocol/sigv4-verifier.js';
 import { DatabaseInUseError } from './store/sqlite/database.js';
 import { SqliteLogStore } from './store/sqlite/log-store.js';
 import { SqliteStore } from './store/sqlite/store.js';
@@ -40,6 +42,14 @@ async function main(): Promise<void> {
     process.stdout.write(`${usage()}\n`);
     return;
   }
+  if (config.accessKeys.length === 0 && !isLoopback(config.host)) {
+    process.stderr.write(
+      `barge: refusing to listen on ${config.host} without access keys: in local mode any well-formed signature is accepted, and ` +
+        'anyone who can reach the port could run containers as root on this host. Configure keys with --credentials-file ' +
+        '(or BARGE_ACCESS_KEY_ID and BARGE_SECRET_ACCESS_KEY), or listen on a loopback address (--host 127.0.0.1).\n',
+    );
+    process.exit(2);
+  }
   const logger = createLogger(config.logLevel);
   mkdirSync(config.dataDir, { recursive: true });
   const clock = { now: () => Date.now() };
@@ -68,8 +78,27 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'scheduler' }),
     execution: { executor, logSink: logs, stopGraceSeconds: config.stopGraceSeconds, containerNamePrefix: `barge-${instance}` },
   });
-  // SubmitJob payloads are limited to 30 KiB on AWS; allow more headroom for describe-heavy clients.
-  const app = createHttpServer({ logger, batch, logs, bodyLimit: 1024 * 1024 });
+  const verifier = config.accessKeys.length > 0 ? new SigV4Verifier(config.accessKeys, clock.now, config.maxClockSkewSeconds * 1000) : undefined;
+  const app = createHttpServer({
+    logger,
+    batch,
+    logs,
+    // SubmitJob payloads are limited to 30 KiB on AWS; allow more headroom for describe-heavy clients.
+    bodyLimit: 1024 * 1024,
+    allowedHosts: config.allowedHosts,
+    listenHost: config.host,
+    verifier,
+    maxConnections: config.maxConnections > 0 ? config.maxConnections : connectionCap(openFileLimit()),
+  });
+  if (verifier) {
+    logger.info({ keys: config.accessKeys.map((k) => `${k.name} (${k.accessKeyId})`) }, 'SigV4 signatures are verified against the configured access keys');
+  } else {
+    logger.warn(
+      'local mode: no access keys are configured, so any well-formed SigV4 signature is accepted. Every account on this machine, ' +
+        'and every job container on the host network (--job-network host), can use Barge, which runs containers as root. ' +
+        'Configure keys with --credentials-file or BARGE_ACCESS_KEY_ID / BARGE_SECRET_ACCESS_KEY to verify callers (README: Security).',
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -93,6 +122,33 @@ async function main(): Promise<void> {
   }
   await batch.scheduler?.start();
   logger.info({ url: address, dataDir: config.dataDir, instance, region: config.region, accountId: config.accountId }, 'Barge listening');
+}
+
+function isLoopback(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  return bare === '::1';
+}
+
+/** The soft limit on open files (Node.js raises it to the hard limit at start). */
+function openFileLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = line ? Number(line.slice('Max open files'.length).trim().split(/\s+/)[0]) : NaN;
+    return Number.isFinite(soft) ? soft : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Client connections at most: a quarter of the descriptors (at least 256) stay free for the
+ * Docker socket, the stores, log followers and job containers' pipes; never more than 10,000.
+ */
+function connectionCap(fileLimit: number | undefined): number {
+  if (fileLimit === undefined) return 1000;
+  return Math.max(16, Math.min(10_000, fileLimit - Math.max(256, Math.floor(fileLimit / 4))));
 }
 
 main().catch((error: unknown) => {

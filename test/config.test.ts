@@ -38,7 +38,7 @@ test('bad values are refused with the option named', () => {
 
 test('README configuration table lists exactly the options the code reads', () => {
   const readme = readFileSync(README, 'utf8');
-  const rows = [...readme.matchAll(/^\| `--([a-z-]+)` \| `([A-Z_]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1], m[2], m[3]]);
+  const rows = [...readme.matchAll(/^\| `--([a-z-]+)` \| `([A-Z_]+)` \| (?:`([^`]*)`|\(none\)) \|/gm)].map((m) => [m[1], m[2], m[3] ?? '']);
   const expected = Object.values(OPTIONS).map((o) => [o.flag, o.env, o.flag === 'data-dir' ? '~/.barge' : o.default]);
   assert.deepEqual(rows, expected);
 });

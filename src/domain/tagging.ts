@@ -4,7 +4,7 @@ import { InvalidInputError, NotFoundError } from './errors.js';
 import type { NamedResourceKind, Store } from './ports.js';
 import { parseJobDefinitionRef } from './resources/job-definition.js';
 import type { SerialQueue } from './serial.js';
-import { checkTags, mergeTags, removeTags } from './tags.js';
+import { checkTagKey, checkTags, mergeTags, removeTags, withCreatorTag } from './tags.js';
 
 /**
  * TagResource / UntagResource / ListTagsForResource over every taggable Batch resource:
@@ -19,7 +19,8 @@ export class Tagging {
   ) {}
 
   async list(resourceArn: string): Promise<Tags> {
-    return (await this.locate(resourceArn)).tags;
+    const target = await this.locate(resourceArn);
+    return target.shown ?? target.tags;
   }
 
   tag(resourceArn: string, tags: Tags): Promise<void> {
@@ -31,13 +32,15 @@ export class Tagging {
   }
 
   untag(resourceArn: string, keys: string[]): Promise<void> {
+    for (const key of keys) checkTagKey(key);
     return this.serial.run(async () => {
       const target = await this.locate(resourceArn);
       await target.save(removeTags(target.tags, keys));
     });
   }
 
-  private async locate(resourceArn: string): Promise<{ tags: Tags; save: (tags: Tags) => Promise<void> }> {
+  /** The resource's stored tags, how to save them, and (jobs) the tags it shows. */
+  private async locate(resourceArn: string): Promise<{ tags: Tags; shown?: Tags; save: (tags: Tags) => Promise<void> }> {
     const parsed = this.arns.parse(resourceArn);
     if (!parsed) throw new NotFoundError('resource', resourceArn, `Resource ${resourceArn} does not exist`);
     const { resourceType, resource } = parsed;
@@ -56,7 +59,7 @@ export class Tagging {
         const [job] = await this.store.getJobs([resource]);
         if (!job) throw new NotFoundError('job', resourceArn);
         if (job.arrayParent) throw new InvalidInputError(`Array child ${job.jobId} cannot be tagged; tag its parent instead`);
-        return { tags: job.tags, save: (tags) => this.store.setJobTags(job.jobId, tags) };
+        return { tags: job.tags, shown: withCreatorTag(job.tags, job.spec.createdBy), save: (tags) => this.store.setJobTags(job.jobId, tags) };
       }
     }
   }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { performance } from 'node:perf_hooks';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Batch } from '../domain/batch.js';
 import type { Logs } from '../domain/logs/logs.js';
 import { batchPlugin } from './batch/plugin.js';
-import { logsPlugin } from './logs/plugin.js';
-import { parseCredentialScope } from './sigv4.js';
+import { EdgeGuard } from './edge-guard.js';
+import { LOGS_SIGNING_NAME, LOGS_TARGET_PREFIX, logsPlugin } from './logs/plugin.js';
+import type { SigV4Verifier } from './sigv4-verifier.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,7 +24,28 @@ export interface HttpDeps {
   logs: Logs;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
+  /** Host names clients may use besides loopback names and IP literals (DNS-rebinding check). */
+  allowedHosts: readonly string[];
+  /** The address Barge listens on. */
+  listenHost: string;
+  /** Verifies signatures against configured access keys; undefined in local mode. */
+  verifier: SigV4Verifier | undefined;
+  /** Open connections at most (see `connectionCap`). */
+  maxConnections: number;
 }
+
+/**
+ * Connection limits. A client that opens a connection and never completes a request holds a
+ * file descriptor; 20,000 of them once exhausted Barge's, so the engine socket and the stores
+ * could no longer be opened. Headers must arrive within 10 s and a whole request within 60 s
+ * (PutLogEvents of 1 MB on a slow link included); an idle kept-alive connection is closed after
+ * 30 s (the SDKs reconnect transparently); and the number of open connections is capped (new
+ * ones beyond it are closed at once) so descriptors always remain for Barge's own work.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+const CONNECTION_CHECK_INTERVAL_MS = 2_000;
 
 /**
  * The HTTP edge: one Fastify instance, one plugin per AWS service. Bodies are read raw
@@ -39,30 +62,38 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     bodyLimit: deps.bodyLimit,
     genReqId: () => randomUUID(),
     return503OnClosing: false,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS },
+  });
+  app.server.maxConnections = deps.maxConnections;
+  const guard = new EdgeGuard({
+    allowedHosts: deps.allowedHosts,
+    listenHost: deps.listenHost,
+    verifier: deps.verifier,
+    jsonRpcSigningNames: { [LOGS_TARGET_PREFIX]: LOGS_SIGNING_NAME },
+    restJsonSigningNames: { '/v1/': 'batch' },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.addHook('onRequest', (request, reply, done) => {
+    requestStarts.set(request, performance.now());
     reply.header('x-amzn-RequestId', request.id);
     done();
   });
+  app.addHook('onRequest', guard.onRequest);
+  app.addHook('preValidation', guard.preValidation);
   app.addHook('onResponse', (request, reply, done) => {
-    if (deps.logger.isLevelEnabled('info')) {
-      const scope = parseCredentialScope(request.headers.authorization);
-      deps.logger.info(
-        {
-          reqId: request.id,
-          service: request.service ?? 'batch',
-          operation: request.operation ?? 'unknown',
-          status: reply.statusCode,
-          durationMs: Math.round(reply.elapsedTime * 100) / 100,
-          accessKeyId: scope?.accessKeyId,
-          region: scope?.region,
-        },
-        'request',
-      );
+    // A reply whose socket closed before it was written never reached the client.
+    const clientGone = !reply.raw.writableFinished;
+    if (clientGone || request.refusal !== undefined ? deps.logger.isLevelEnabled('warn') : deps.logger.isLevelEnabled('info')) {
+      logRequest(deps.logger, request, reply.statusCode, reply.elapsedTime, clientGone);
     }
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    logRequest(deps.logger, request, undefined, performance.now() - requestStarted(request), true);
     done();
   });
 
@@ -70,3 +101,37 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   app.register(logsPlugin(deps.logs));
   return app;
 }
+
+/**
+ * One line per request: who called (the access key and its configured name), what, how it
+ * ended and how long it took. Refusals by the edge say why; a client that closed its connection
+ * before the answer is logged too (its operation may still have completed).
+ */
+function logRequest(logger: Logger, request: FastifyRequest, status: number | undefined, elapsedMs: number, clientGone: boolean): void {
+  const line = {
+    reqId: request.id,
+    service: request.service ?? serviceOf(request),
+    operation: request.operation ?? 'unknown',
+    status,
+    durationMs: Math.round(elapsedMs * 100) / 100,
+    caller: request.caller?.name,
+    accessKeyId: request.caller?.accessKeyId ?? request.signedBy,
+    region: request.caller?.region,
+    refused: request.refusal,
+    clientGone: clientGone || undefined,
+  };
+  if (request.refusal !== undefined) logger.warn(line, 'request refused');
+  else if (clientGone) logger.warn(line, 'client closed the connection before the answer');
+  else logger.info(line, 'request');
+}
+
+const requestStarts = new WeakMap<FastifyRequest, number>();
+
+function requestStarted(request: FastifyRequest): number {
+  return requestStarts.get(request) ?? performance.now();
+}
+
+function serviceOf(request: FastifyRequest): string {
+  return request.url.startsWith('/v1/') ? 'batch' : request.headers['x-amz-target'] !== undefined ? 'json-rpc' : 'unknown';
+}
+

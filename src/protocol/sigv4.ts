@@ -1,21 +1,177 @@
 /**
- * The credential scope of an AWS Signature V4 `Authorization` header (reference §3):
- * `AWS4-HMAC-SHA256 Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request, ...`.
- * In local mode Barge accepts any signature and only reads who is calling and for which region;
- * verifying the HMAC belongs to the authentication work that comes later.
+ * The parts of an AWS Signature Version 4 request (aws-batch-api.md §3), from the
+ * `Authorization: AWS4-HMAC-SHA256 Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request,
+ * SignedHeaders=<h1;h2>, Signature=<64 hex>` header with `X-Amz-Date`, or from a presigned URL's
+ * `X-Amz-*` query parameters. Parsing only: `SigV4Verifier` checks the signature.
  */
-export interface CredentialScope {
+export interface SignedParts {
   accessKeyId: string;
+  /** `yyyymmdd` of the credential scope. */
   date: string;
   region: string;
   service: string;
+  /** Lower-case header names, as listed (sorted by the signer). */
+  signedHeaders: string[];
+  /** 64 lower-case hex digits. */
+  signature: string;
+  /** `yyyymmddThhmmssZ`, the request time that was signed. */
+  amzDate: string;
+  securityToken?: string;
+  /** Present for a presigned URL: seconds the signature stays valid. */
+  expiresSeconds?: number;
 }
 
-const CREDENTIAL = /Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/;
+/** Why a request carries no usable signature: AWS's front-door error codes. */
+export interface SignatureProblem {
+  code: 'MissingAuthenticationTokenException' | 'IncompleteSignatureException';
+  message: string;
+}
 
-export function parseCredentialScope(authorization: string | undefined): CredentialScope | undefined {
-  if (!authorization?.startsWith('AWS4-HMAC-SHA256')) return undefined;
-  const m = CREDENTIAL.exec(authorization);
-  if (!m) return undefined;
-  return { accessKeyId: m[1]!, date: m[2]!, region: m[3]!, service: m[4]! };
+export const ALGORITHM = 'AWS4-HMAC-SHA256';
+const CREDENTIAL = /^([^/\s]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request$/;
+const AMZ_DATE = /^\d{8}T\d{6}Z$/;
+const SIGNATURE = /^[0-9a-f]{64}$/;
+const HEADER_LIST = /^[a-z0-9-]+(;[a-z0-9-]+)*$/;
+/** AWS's limit for presigned URLs: seven days. */
+const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/**
+ * The signature a request carries in its `Authorization` header or (presigned) its query, or
+ * the problem with it. `query` holds the decoded query parameters.
+ */
+export function parseSignature(headers: Headers, query: Map<string, string[]>): SignedParts | SignatureProblem {
+  const authorization = headers['authorization'];
+  if (typeof authorization === 'string' && authorization !== '') return parseAuthorizationHeader(authorization, headers);
+  if (query.has('X-Amz-Algorithm') || query.has('X-Amz-Signature')) return parsePresignedQuery(query);
+  return { code: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' };
+}
+
+function parseAuthorizationHeader(authorization: string, headers: Headers): SignedParts | SignatureProblem {
+  const space = authorization.indexOf(' ');
+  const algorithm = space < 0 ? authorization : authorization.slice(0, space);
+  if (algorithm !== ALGORITHM) {
+    return incomplete(`Authorization header requires the ${ALGORITHM} algorithm (Signature Version 4); got '${algorithm.slice(0, 40)}'`);
+  }
+  const fields = new Map<string, string>();
+  for (const part of authorization.slice(space + 1).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  const credential = fields.get('Credential');
+  const signedHeaders = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (credential === undefined || signedHeaders === undefined || signature === undefined) {
+    const missing = [credential === undefined && 'Credential', signedHeaders === undefined && 'SignedHeaders', signature === undefined && 'Signature'].filter(Boolean);
+    return incomplete(`Authorization header requires '${missing.join("', '")}' parameter(s)`);
+  }
+  const amzDate = headerValue(headers['x-amz-date']);
+  if (amzDate === undefined) return incomplete("Authorization header requires existence of a 'X-Amz-Date' header");
+  const token = headerValue(headers['x-amz-security-token']);
+  return assemble(credential, signedHeaders, signature, amzDate, token, undefined);
+}
+
+function parsePresignedQuery(query: Map<string, string[]>): SignedParts | SignatureProblem {
+  const one = (name: string) => {
+    const values = query.get(name);
+    return values?.length === 1 ? values[0] : undefined;
+  };
+  const algorithm = one('X-Amz-Algorithm');
+  if (algorithm !== ALGORITHM) return incomplete(`X-Amz-Algorithm must be ${ALGORITHM}`);
+  const credential = one('X-Amz-Credential');
+  const signedHeaders = one('X-Amz-SignedHeaders');
+  const signature = one('X-Amz-Signature');
+  const amzDate = one('X-Amz-Date');
+  const expires = one('X-Amz-Expires');
+  if (credential === undefined || signedHeaders === undefined || signature === undefined || amzDate === undefined || expires === undefined) {
+    return incomplete('A presigned request needs X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and X-Amz-Signature');
+  }
+  const expiresSeconds = Number(expires);
+  if (!/^\d+$/.test(expires) || expiresSeconds < 1 || expiresSeconds > MAX_EXPIRES_SECONDS) {
+    return incomplete(`X-Amz-Expires must be a number of seconds from 1 to ${MAX_EXPIRES_SECONDS}`);
+  }
+  return assemble(credential, signedHeaders, signature, amzDate, one('X-Amz-Security-Token'), expiresSeconds);
+}
+
+function assemble(
+  credential: string,
+  signedHeaders: string,
+  signature: string,
+  amzDate: string,
+  securityToken: string | undefined,
+  expiresSeconds: number | undefined,
+): SignedParts | SignatureProblem {
+  const scope = CREDENTIAL.exec(credential);
+  if (!scope) return incomplete(`Credential must have the form <access key>/<yyyymmdd>/<region>/<service>/aws4_request; got '${credential.slice(0, 200)}'`);
+  if (!AMZ_DATE.test(amzDate)) return incomplete(`X-Amz-Date must have the form yyyymmddThhmmssZ; got '${amzDate.slice(0, 40)}'`);
+  if (amzDate.slice(0, 8) !== scope[2]) {
+    return incomplete(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope[2]}' != '${amzDate.slice(0, 8)}'`);
+  }
+  if (!HEADER_LIST.test(signedHeaders)) return incomplete(`SignedHeaders must be lower-case header names separated by ';'`);
+  if (!SIGNATURE.test(signature)) return incomplete('Signature must be 64 lower-case hexadecimal digits');
+  const parts: SignedParts = {
+    accessKeyId: scope[1]!,
+    date: scope[2]!,
+    region: scope[3]!,
+    service: scope[4]!,
+    signedHeaders: signedHeaders.split(';'),
+    signature,
+    amzDate,
+  };
+  if (securityToken !== undefined) parts.securityToken = securityToken;
+  if (expiresSeconds !== undefined) parts.expiresSeconds = expiresSeconds;
+  return parts;
+}
+
+function incomplete(message: string): SignatureProblem {
+  return { code: 'IncompleteSignatureException', message };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `yyyymmddThhmmssZ` as epoch milliseconds. */
+export function amzDateToMillis(amzDate: string): number {
+  return Date.UTC(
+    Number(amzDate.slice(0, 4)),
+    Number(amzDate.slice(4, 6)) - 1,
+    Number(amzDate.slice(6, 8)),
+    Number(amzDate.slice(9, 11)),
+    Number(amzDate.slice(11, 13)),
+    Number(amzDate.slice(13, 15)),
+  );
+}
+
+/** Epoch milliseconds as `yyyymmddThhmmssZ`. */
+export function millisToAmzDate(millis: number): string {
+  return new Date(millis).toISOString().replace(/[-:]|\.\d{3}/g, '');
+}
+
+/**
+ * Query parameters decoded as SigV4 signers encode them (RFC 3986: `+` is a literal plus, not a
+ * space), in order of appearance. A malformed escape keeps its raw text.
+ */
+export function parseQuery(rawQuery: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (rawQuery === '') return out;
+  for (const pair of rawQuery.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
+    const values = out.get(name);
+    if (values) values.push(value);
+    else out.set(name, [value]);
+  }
+  return out;
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

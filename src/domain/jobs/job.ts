@@ -56,6 +56,8 @@ export interface JobSpec {
   shareIdentifier?: string;
   schedulingPriority?: number;
   arraySize?: number;
+  /** Name of the access key that submitted the job. */
+  createdBy?: string;
 }
 
 /** A job record: the immutable spec plus the state the life cycle moves. */

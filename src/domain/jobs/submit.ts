@@ -27,6 +27,8 @@ export interface SubmitJob {
   propagateTags?: boolean;
   timeout?: JobTimeout;
   tags?: Tags;
+  /** Name of the access key that submits it. */
+  createdBy?: string;
 }
 
 export const MAX_DEPENDENCIES = 20;
@@ -112,6 +114,7 @@ export function buildJobs(input: SubmitJob, ctx: SubmitContext, ids: { jobId: st
   const priority = input.schedulingPriorityOverride ?? definition.schedulingPriority;
   if (priority !== undefined) spec.schedulingPriority = priority;
   if (input.arraySize !== undefined) spec.arraySize = input.arraySize;
+  if (input.createdBy !== undefined) spec.createdBy = input.createdBy;
 
   const job: Job = {
     jobId: ids.jobId,

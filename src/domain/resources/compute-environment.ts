@@ -34,6 +34,8 @@ export interface ComputeEnvironment {
   ecsClusterArn: string;
   tags: Tags;
   createdAt: number;
+  /** Name of the access key that created it. */
+  createdBy?: string;
 }
 
 export function isFargate(type: ComputeResourceType): boolean {

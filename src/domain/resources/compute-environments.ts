@@ -13,6 +13,8 @@ import {
 } from './compute-environment.js';
 
 export interface CreateComputeEnvironment {
+  /** Name of the access key that created it (recorded, shown as bargeCreatedBy). */
+  createdBy?: string;
   name: string;
   type: ComputeEnvironmentType;
   state?: ResourceState;
@@ -75,6 +77,7 @@ export class ComputeEnvironments {
       ecsClusterArn: this.arns.ecsCluster(input.name),
       tags: input.tags ?? {},
       createdAt: this.clock.now(),
+      ...(input.createdBy !== undefined ? { createdBy: input.createdBy } : {}),
     };
     if (input.unmanagedvCpus !== undefined) ce.unmanagedvCpus = input.unmanagedvCpus;
     if (input.computeResources) {

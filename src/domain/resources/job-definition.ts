@@ -40,6 +40,8 @@ export interface JobDefinition {
   containerOrchestrationType: 'ECS' | 'EKS';
   tags: Tags;
   createdAt: number;
+  /** Name of the access key that created it. */
+  createdBy?: string;
 }
 
 /** A reference to a definition as users write it: a name, `name:revision`, or an ARN of either. */

@@ -30,6 +30,7 @@ export type RegisterJobDefinition = Pick<JobDefinition, 'name' | 'type'> &
       | 'propagateTags'
       | 'platformCapabilities'
       | 'tags'
+      | 'createdBy'
     >
   >;
 
@@ -79,6 +80,7 @@ export class JobDefinitions {
       containerOrchestrationType: input.eksProperties ? 'EKS' : 'ECS',
       tags: input.tags ?? {},
       createdAt: this.clock.now(),
+      ...(input.createdBy !== undefined ? { createdBy: input.createdBy } : {}),
     };
     if (input.schedulingPriority !== undefined) definition.schedulingPriority = input.schedulingPriority;
     if (input.containerProperties) definition.containerProperties = input.containerProperties;

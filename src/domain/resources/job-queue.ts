@@ -29,4 +29,6 @@ export interface JobQueue {
   jobStateTimeLimitActions: JobStateTimeLimitAction[];
   tags: Tags;
   createdAt: number;
+  /** Name of the access key that created it. */
+  createdBy?: string;
 }

@@ -9,6 +9,8 @@ import { isFargate } from './compute-environment.js';
 import type { ComputeEnvironmentOrder, JobQueue, JobQueueType, JobStateTimeLimitAction } from './job-queue.js';
 
 export interface CreateJobQueue {
+  /** Name of the access key that created it (recorded, shown as bargeCreatedBy). */
+  createdBy?: string;
   name: string;
   state?: ResourceState;
   schedulingPolicyArn?: string;
@@ -67,6 +69,7 @@ export class JobQueues {
         jobStateTimeLimitActions: input.jobStateTimeLimitActions ?? [],
         tags: input.tags ?? {},
         createdAt: this.clock.now(),
+        ...(input.createdBy !== undefined ? { createdBy: input.createdBy } : {}),
       };
       const type = input.jobQueueType ?? order.type;
       if (type !== undefined) queue.jobQueueType = type;

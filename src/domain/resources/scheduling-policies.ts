@@ -8,6 +8,8 @@ import { checkTags } from '../tags.js';
 import { type FairsharePolicy, findShareOverlap, type SchedulingPolicy } from './scheduling-policy.js';
 
 export interface CreateSchedulingPolicy {
+  /** Name of the access key that created it (recorded, shown as bargeCreatedBy). */
+  createdBy?: string;
   name: string;
   fairsharePolicy?: FairsharePolicy;
   quotaSharePolicy?: JsonObject;
@@ -36,6 +38,7 @@ export class SchedulingPolicies {
       arn: this.arns.schedulingPolicy(input.name),
       tags: input.tags ?? {},
       createdAt: this.clock.now(),
+      ...(input.createdBy !== undefined ? { createdBy: input.createdBy } : {}),
     };
     if (input.fairsharePolicy) policy.fairsharePolicy = input.fairsharePolicy;
     if (input.quotaSharePolicy) policy.quotaSharePolicy = input.quotaSharePolicy;

@@ -18,6 +18,8 @@ export interface SchedulingPolicy {
   quotaSharePolicy?: JsonObject;
   tags: Tags;
   createdAt: number;
+  /** Name of the access key that created it. */
+  createdBy?: string;
 }
 
 /**

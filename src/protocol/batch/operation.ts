@@ -3,14 +3,16 @@ import type { JsonObject } from '../../domain/common.js';
 import type { Batch } from '../../domain/batch.js';
 import type { ComputeResources } from '../../domain/resources/compute-environment.js';
 import type { ContainerProperties } from '../../domain/resources/container-properties.js';
+import type { Caller } from '../edge-guard.js';
 import { validationError } from './errors.js';
 import type { WireComputeResource, WireContainerProperties } from './shapes.js';
 
-/** What one Batch operation gets: the parsed JSON body, the query string and the path's ARN (tags). */
+/** What one Batch operation gets: the parsed JSON body, the query string, the path's ARN (tags) and who signed it. */
 export interface OperationInput {
   body: unknown;
   query: Record<string, string | string[] | undefined>;
   resourceArn?: string;
+  caller: Caller;
 }
 
 export type Operation = (batch: Batch, input: OperationInput) => Promise<Record<string, unknown>>;

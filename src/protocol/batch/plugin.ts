@@ -71,7 +71,9 @@ async function inputOf(request: FastifyRequest): Promise<OperationInput> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw clientError('Request body must be a JSON object');
   }
-  return { body, query: request.query as OperationInput['query'] };
+  const caller = request.caller;
+  if (!caller) throw new Error('a Batch operation was reached without a caller: the edge guard did not run');
+  return { body, query: request.query as OperationInput['query'], caller };
 }
 
 function unwrapFastifyError(error: unknown): unknown {

@@ -6,6 +6,7 @@ import type { ContainerProperties } from '../../domain/resources/container-prope
 import type { JobDefinition } from '../../domain/resources/job-definition.js';
 import type { JobQueue } from '../../domain/resources/job-queue.js';
 import type { SchedulingPolicy } from '../../domain/resources/scheduling-policy.js';
+import { withCreatorTag } from '../../domain/tags.js';
 
 /**
  * Domain objects → the JSON shapes of the Batch model (ComputeEnvironmentDetail,
@@ -36,6 +37,7 @@ export function renderComputeEnvironment(ce: ComputeEnvironment): Wire {
     containerOrchestrationType: ce.containerOrchestrationType,
     uuid: ce.uuid,
     context: ce.context,
+    bargeCreatedBy: ce.createdBy,
   };
 }
 
@@ -53,6 +55,7 @@ export function renderJobQueue(q: JobQueue): Wire {
     jobQueueType: q.jobQueueType,
     tags: q.tags,
     jobStateTimeLimitActions: q.jobStateTimeLimitActions,
+    bargeCreatedBy: q.createdBy,
   };
 }
 
@@ -82,6 +85,7 @@ export function renderJobDefinition(d: JobDefinition): Wire {
     eksProperties: d.eksProperties,
     containerOrchestrationType: d.containerOrchestrationType,
     consumableResourceProperties: d.consumableResourceProperties,
+    bargeCreatedBy: d.createdBy,
   };
 }
 
@@ -133,7 +137,7 @@ export function renderJobDetail(view: JobView): Wire {
     nodeProperties: s.nodeProperties,
     arrayProperties,
     timeout: s.timeout,
-    tags: job.arrayParent ? undefined : job.tags,
+    tags: job.arrayParent ? undefined : withCreatorTag(job.tags, s.createdBy),
     propagateTags: s.propagateTags,
     platformCapabilities: s.platformCapabilities.length > 0 ? s.platformCapabilities : undefined,
     ecsProperties: s.ecsProperties as JsonObject | undefined,
@@ -141,6 +145,7 @@ export function renderJobDetail(view: JobView): Wire {
     isCancelled: job.isCancelled,
     isTerminated: job.isTerminated,
     consumableResourceProperties: s.consumableResourceProperties,
+    bargeCreatedBy: s.createdBy,
   };
 }
 
@@ -166,5 +171,5 @@ export function renderJobSummary(job: Job): Wire {
 }
 
 export function renderSchedulingPolicy(p: SchedulingPolicy): Wire {
-  return { name: p.name, arn: p.arn, fairsharePolicy: p.fairsharePolicy, quotaSharePolicy: p.quotaSharePolicy, tags: p.tags };
+  return { name: p.name, arn: p.arn, fairsharePolicy: p.fairsharePolicy, quotaSharePolicy: p.quotaSharePolicy, tags: p.tags, bargeCreatedBy: p.createdBy };
 }

@@ -4,6 +4,8 @@ import { toLogsError } from './errors.js';
 import { OPERATIONS } from './operations/index.js';
 
 export const LOGS_TARGET_PREFIX = 'Logs_20140328';
+/** The service name of the SigV4 credential scope of Logs requests. */
+export const LOGS_SIGNING_NAME = 'logs';
 
 /**
  * PutLogEvents may carry 1,048,576 bytes of messages (§5), and JSON escaping can grow a message

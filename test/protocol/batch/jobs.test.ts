@@ -60,7 +60,7 @@ describe('jobs', () => {
     );
     assert.equal(job.retryStrategy?.attempts, 2);
     assert.equal(job.timeout?.attemptDurationSeconds, 300);
-    assert.deepEqual(job.tags, { k: 'v' });
+    assert.deepEqual(job.tags, { k: 'v', 'barge:createdBy': 'AKIDTEST' }, 'its own tags, and who submitted it');
     assert.equal(job.propagateTags, true);
     assert.deepEqual(job.attempts, []);
     assert.deepEqual(job.dependsOn, []);

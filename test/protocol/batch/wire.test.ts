@@ -3,16 +3,17 @@ import { describe, test } from 'node:test';
 import { BatchClient, DescribeJobQueuesCommand } from '@aws-sdk/client-batch';
 import { createEnvironment } from '../../helpers/fixtures.js';
 import { useBarge } from '../../helpers/server.js';
+import { signedFetch } from '../../helpers/signed-fetch.js';
 
 /**
  * The REST-JSON protocol at the byte level: what raw HTTP clients see (reference §1, §2).
- * SDK behaviour is covered by the other files; these talk plain fetch.
+ * SDK behaviour is covered by the other files; these send SigV4-signed raw requests.
  */
 describe('Batch wire protocol', () => {
   const server = useBarge();
 
   const post = (path: string, body: string | undefined, contentType = 'application/json') =>
-    fetch(`${server.barge.url}${path}`, { method: 'POST', body, headers: body === undefined ? {} : { 'content-type': contentType } });
+    signedFetch(server.barge.url, { path, ...(body === undefined ? {} : { body }), headers: { 'content-type': contentType } });
 
   async function expectClientError(res: Response, pattern: RegExp) {
     assert.equal(res.status, 400);
@@ -31,10 +32,15 @@ describe('Batch wire protocol', () => {
     assert.deepEqual(await res.json(), { jobQueues: [] });
   });
 
-  test('a missing body, an empty body and any content type are accepted', async () => {
+  test('a missing or empty body is an empty request; only the content type SDKs send is accepted', async () => {
     assert.equal((await post('/v1/describejobqueues', undefined)).status, 200);
     assert.equal((await post('/v1/describejobqueues', '')).status, 200);
-    assert.equal((await post('/v1/describejobqueues', '{}', 'application/x-amz-json-1.1')).status, 200);
+    assert.equal((await post('/v1/describejobqueues', '{}', 'application/json; charset=utf-8')).status, 200);
+    for (const contentType of ['application/x-amz-json-1.1', 'text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await post('/v1/describejobqueues', '{}', contentType);
+      assert.equal(res.status, 415, contentType);
+      assert.equal(res.headers.get('x-amzn-errortype'), 'UnsupportedMediaTypeException');
+    }
   });
 
   test('malformed JSON, a non-object body and wrong types are ClientException', async () => {
@@ -61,7 +67,7 @@ describe('Batch wire protocol', () => {
       await expectClientError(await post(`/v1/${op}`, '{}'), /is not supported by Barge/);
     }
     await expectClientError(await post('/v1/nosuchthing', '{}'), /Unknown operation/);
-    await expectClientError(await fetch(`${server.barge.url}/elsewhere`), /Unknown operation: GET \/elsewhere/);
+    await expectClientError(await signedFetch(server.barge.url, { method: 'GET', path: '/elsewhere' }), /Unknown operation: GET \/elsewhere/);
   });
 
   test('operation paths are matched case-insensitively, as AWS routes them', async () => {

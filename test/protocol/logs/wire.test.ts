@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type BargeProcess, startBarge } from '../../helpers/server.js';
+import { signedFetch } from '../../helpers/signed-fetch.js';
 
 /**
- * AWS JSON 1.1 at the byte level (cloudwatch-logs-api.md §1), with plain fetch: the X-Amz-Target
+ * AWS JSON 1.1 at the byte level (cloudwatch-logs-api.md §1), with signed raw requests: the X-Amz-Target
  * dispatch, the content type, the error shape, and that Batch's REST routes are unaffected.
  */
 describe('Logs wire protocol', () => {
@@ -16,9 +17,10 @@ describe('Logs wire protocol', () => {
   });
 
   const call = (target: string | undefined, body: string | undefined) =>
-    fetch(`${barge.url}/`, {
-      method: 'POST',
-      body,
+    signedFetch(barge.url, {
+      path: '/',
+      service: 'logs',
+      ...(body === undefined ? {} : { body }),
       headers: { 'content-type': 'application/x-amz-json-1.1', ...(target === undefined ? {} : { 'x-amz-target': target }) },
     });
 
@@ -92,10 +94,10 @@ describe('Logs wire protocol', () => {
   });
 
   test('Batch routes are unaffected by the JSON 1.1 dispatcher', async () => {
-    const res = await fetch(`${barge.url}/v1/describejobqueues`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const res = await signedFetch(barge.url, { path: '/v1/describejobqueues', body: '{}', headers: { 'content-type': 'application/json' } });
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { jobQueues: [] });
-    const get = await fetch(`${barge.url}/`);
+    const get = await signedFetch(barge.url, { method: 'GET', path: '/' });
     assert.equal(get.status, 400);
     assert.equal(get.headers.get('x-amzn-errortype'), 'ClientException');
   });

@@ -2,7 +2,7 @@ import { type Operation, parse, toComputeResources, toPartialComputeResources, d
 import { renderComputeEnvironment } from '../render.js';
 import * as shapes from '../shapes.js';
 
-export const createComputeEnvironment: Operation = async (batch, { body }) => {
+export const createComputeEnvironment: Operation = async (batch, { body, caller }) => {
   const req = parse(shapes.createComputeEnvironment, body);
   const ce = await batch.computeEnvironments.create(
     defined({
@@ -13,6 +13,7 @@ export const createComputeEnvironment: Operation = async (batch, { body }) => {
       computeResources: req.computeResources ? toComputeResources(req.computeResources) : undefined,
       serviceRole: req.serviceRole,
       tags: req.tags,
+      createdBy: caller.name,
       eksConfiguration: req.eksConfiguration,
       context: req.context,
     }),

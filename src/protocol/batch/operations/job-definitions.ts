@@ -2,7 +2,7 @@ import { type Operation, defined, parse, toContainerProperties } from '../operat
 import { renderJobDefinition } from '../render.js';
 import * as shapes from '../shapes.js';
 
-export const registerJobDefinition: Operation = async (batch, { body }) => {
+export const registerJobDefinition: Operation = async (batch, { body, caller }) => {
   const req = parse(shapes.registerJobDefinition, body);
   const definition = await batch.jobDefinitions.register(
     defined({
@@ -20,6 +20,7 @@ export const registerJobDefinition: Operation = async (batch, { body }) => {
       propagateTags: req.propagateTags,
       platformCapabilities: req.platformCapabilities,
       tags: req.tags,
+      createdBy: caller.name,
     }),
   );
   return { jobDefinitionName: definition.name, jobDefinitionArn: definition.arn, revision: definition.revision };

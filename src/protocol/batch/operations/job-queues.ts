@@ -2,7 +2,7 @@ import { type Operation, defined, parse } from '../operation.js';
 import { renderJobQueue } from '../render.js';
 import * as shapes from '../shapes.js';
 
-export const createJobQueue: Operation = async (batch, { body }) => {
+export const createJobQueue: Operation = async (batch, { body, caller }) => {
   const req = parse(shapes.createJobQueue, body);
   const queue = await batch.jobQueues.create(
     defined({
@@ -14,6 +14,7 @@ export const createJobQueue: Operation = async (batch, { body }) => {
       serviceEnvironmentOrder: req.serviceEnvironmentOrder,
       jobQueueType: req.jobQueueType,
       tags: req.tags,
+      createdBy: caller.name,
       jobStateTimeLimitActions: req.jobStateTimeLimitActions,
     }),
   );

@@ -2,7 +2,7 @@ import { type Operation, defined, parse } from '../operation.js';
 import { renderJobDetail, renderJobSummary } from '../render.js';
 import * as shapes from '../shapes.js';
 
-export const submitJob: Operation = async (batch, { body }) => {
+export const submitJob: Operation = async (batch, { body, caller }) => {
   const req = parse(shapes.submitJob, body);
   const job = await batch.jobs.submit(
     defined({
@@ -23,6 +23,7 @@ export const submitJob: Operation = async (batch, { body }) => {
       propagateTags: req.propagateTags,
       timeout: req.timeout ? defined(req.timeout) : undefined,
       tags: req.tags,
+      createdBy: caller.name,
     }),
   );
   return { jobArn: job.jobArn, jobName: job.spec.jobName, jobId: job.jobId };

@@ -9,10 +9,10 @@ function fairshare(p: WireFairshare | undefined) {
   return defined({ ...p, shareDistribution: p.shareDistribution?.map((s) => defined(s)) });
 }
 
-export const createSchedulingPolicy: Operation = async (batch, { body }) => {
+export const createSchedulingPolicy: Operation = async (batch, { body, caller }) => {
   const req = parse(shapes.createSchedulingPolicy, body);
   const policy = await batch.schedulingPolicies.create(
-    defined({ name: req.name, fairsharePolicy: fairshare(req.fairsharePolicy), quotaSharePolicy: req.quotaSharePolicy, tags: req.tags }),
+    defined({ name: req.name, fairsharePolicy: fairshare(req.fairsharePolicy), quotaSharePolicy: req.quotaSharePolicy, tags: req.tags, createdBy: caller.name }),
   );
   return { name: policy.name, arn: policy.arn };
 };

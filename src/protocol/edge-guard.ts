@@ -1,0 +1,194 @@
+import { isIP } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parseQuery, parseSignature, type SignedParts } from './sigv4.js';
+import type { SigV4Verifier } from './sigv4-verifier.js';
+
+/** Who sent a request: the access key that signed it and the name it is configured under. */
+export interface Caller {
+  accessKeyId: string;
+  /** The key's configured name; in local mode, the access key id. */
+  name: string;
+  region: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signer, once the edge has accepted the request. */
+    caller?: Caller;
+    /** Why the edge refused the request (logged on its request line). */
+    refusal?: string;
+    /** The access key a well-formed signature names, verified or not (for the request log). */
+    signedBy?: string;
+  }
+}
+
+/** How one wire protocol is recognised, what it accepts, and how its errors look. */
+interface WireProtocol {
+  /** Media types the protocol's SDKs send (without parameters). */
+  contentTypes: readonly string[];
+  /** HTTP status of the front-door errors below, except IncompleteSignatureException (400). */
+  authErrorStatus: number;
+  errorContentType: string;
+  /** The SigV4 service name requests of this protocol must be scoped to, when known. */
+  signingName: string | undefined;
+}
+
+export interface EdgeGuardOptions {
+  /** Host names, besides loopback names and IP literals, that `Host` may name. */
+  allowedHosts: readonly string[];
+  /** The address Barge listens on (a name there is allowed in `Host` too). */
+  listenHost: string;
+  /** Verifies signatures against configured keys; undefined in local mode. */
+  verifier: SigV4Verifier | undefined;
+  /** X-Amz-Target prefix → SigV4 service name of each JSON RPC service served. */
+  jsonRpcSigningNames: Readonly<Record<string, string>>;
+  /** Path prefix → SigV4 service name of each REST-JSON service served (`/v1/` → `batch`). */
+  restJsonSigningNames: Readonly<Record<string, string>>;
+}
+
+/**
+ * The checks every request passes before routing, for every service on the port
+ * (console.md §4; aws-batch-api.md §2, §3):
+ *
+ * 1. `Host` names a loopback name, an IP address, the listening address or an allowed host:
+ *    a DNS-rebinding page reaches 127.0.0.1 under its own name, and its requests say so here.
+ * 2. No `Origin` header and no cross-site or same-site `Sec-Fetch-Site`: AWS clients send
+ *    neither, browsers always do on the requests a foreign page makes. Barge sends no CORS headers.
+ * 3. A body in the protocol's content type. `text/plain`, forms and untyped bodies are what a
+ *    page can send without a CORS preflight.
+ * 4. A SigV4 signature (`Authorization` header or presigned query). With access keys configured
+ *    it is verified once the body has arrived; in local mode a well-formed one is accepted.
+ *
+ * A refused request gets AWS's error shape for its protocol, a log line saying why, and reaches
+ * no operation.
+ */
+export class EdgeGuard {
+  private readonly allowedHosts: Set<string>;
+
+  constructor(private readonly options: EdgeGuardOptions) {
+    this.allowedHosts = new Set([...options.allowedHosts.map((h) => h.toLowerCase()), options.listenHost.toLowerCase()]);
+  }
+
+  /** Fastify `onRequest` hook: every check that needs no body. */
+  readonly onRequest = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    const protocol = this.protocolOf(request);
+    const host = request.headers.host;
+    if (host === undefined || !this.hostAllowed(host)) {
+      return void this.refuse(request, reply, protocol, 403, 'AccessDeniedException', 'host-not-allowed',
+        `Host ${host === undefined ? '(none)' : `'${host.slice(0, 100)}'`} is not a name Barge answers to. Requests must name a loopback address, an IP address or a host given with --allowed-host (this refuses DNS-rebinding pages).`);
+    }
+    const origin = request.headers.origin;
+    const fetchSite = request.headers['sec-fetch-site'];
+    if (origin !== undefined || fetchSite === 'cross-site' || fetchSite === 'same-site') {
+      const from = origin !== undefined ? `Origin ${String(origin).slice(0, 100)}` : `Sec-Fetch-Site ${String(fetchSite)}`;
+      return void this.refuse(request, reply, protocol, 403, 'AccessDeniedException', 'browser-request',
+        `Barge does not serve requests that web pages make (${from}); use an AWS SDK or the AWS CLI.`);
+    }
+    const contentType = request.headers['content-type'];
+    const hasBody = request.headers['content-length'] !== undefined ? request.headers['content-length'] !== '0' : request.headers['transfer-encoding'] !== undefined;
+    if (contentType !== undefined || hasBody || request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH') {
+      const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!protocol.contentTypes.includes(mediaType)) {
+        return void this.refuse(request, reply, protocol, 415, 'UnsupportedMediaTypeException', 'content-type',
+          `Content-Type ${contentType === undefined ? '(none)' : `'${contentType.slice(0, 100)}'`} is not what AWS SDKs send to this API (${protocol.contentTypes.join(' or ')}).`);
+      }
+    }
+    const rawQuery = queryOf(request.url);
+    const signature = parseSignature(request.headers, parseQuery(rawQuery));
+    if ('code' in signature) {
+      const status = signature.code === 'IncompleteSignatureException' ? 400 : protocol.authErrorStatus;
+      return void this.refuse(request, reply, protocol, status, signature.code, signature.code === 'IncompleteSignatureException' ? 'bad-signature-format' : 'no-signature', signature.message);
+    }
+    request.signedBy = signature.accessKeyId;
+    if (protocol.signingName !== undefined && signature.service !== protocol.signingName) {
+      return void this.refuse(request, reply, protocol, protocol.authErrorStatus, 'InvalidSignatureException', 'wrong-service',
+        `Credential should be scoped to correct service: '${protocol.signingName}'.`);
+    }
+    if (this.options.verifier) pendingSignatures.set(request, signature);
+    else request.caller = { accessKeyId: signature.accessKeyId, name: signature.accessKeyId, region: signature.region };
+    done();
+  };
+
+  /** Fastify `preValidation` hook: with access keys configured, the signature check (it hashes the body). */
+  readonly preValidation = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    const verifier = this.options.verifier;
+    if (!verifier || request.caller) return undefined;
+    const signature = pendingSignatures.get(request);
+    if (!signature) throw new Error('edge guard: a request reached preValidation without passing onRequest');
+    const url = request.url;
+    const queryAt = url.indexOf('?');
+    const result = await verifier.verify(signature, {
+      method: request.method,
+      rawPath: queryAt < 0 ? url : url.slice(0, queryAt),
+      query: parseQuery(queryOf(url)),
+      headers: request.headers,
+      body: Buffer.isBuffer(request.body) ? request.body : EMPTY,
+    });
+    if (!result.ok) {
+      const protocol = this.protocolOf(request);
+      return this.refuse(request, reply, protocol, protocol.authErrorStatus, result.code,
+        result.code === 'UnrecognizedClientException' ? 'unknown-key' : 'signature-mismatch', result.message);
+    }
+    request.caller = { accessKeyId: result.key.accessKeyId, name: result.key.name, region: signature.region };
+    return undefined;
+  };
+
+  private protocolOf(request: FastifyRequest): WireProtocol {
+    const url = request.url;
+    if (request.method === 'POST' && (url === '/' || url.startsWith('/?'))) {
+      const target = request.headers['x-amz-target'];
+      const prefix = typeof target === 'string' ? target.split('.')[0]! : '';
+      const version = String(request.headers['content-type'] ?? '').includes('1.0') ? JSON_1_0 : JSON_1_1;
+      return {
+        contentTypes: [JSON_1_1, JSON_1_0],
+        authErrorStatus: 400,
+        errorContentType: version,
+        signingName: Object.hasOwn(this.options.jsonRpcSigningNames, prefix) ? this.options.jsonRpcSigningNames[prefix] : undefined,
+      };
+    }
+    let signingName: string | undefined;
+    for (const [prefix, name] of Object.entries(this.options.restJsonSigningNames)) if (url.startsWith(prefix)) signingName = name;
+    return { ...REST_JSON, signingName };
+  }
+
+  private hostAllowed(hostHeader: string): boolean {
+    const host = hostNameOf(hostHeader);
+    if (host === undefined) return false;
+    // An IP literal cannot be a rebinding attacker's name: a page sent to it is on Barge's own origin.
+    if (isIP(host) !== 0) return true;
+    return host === 'localhost' || host.endsWith('.localhost') || this.allowedHosts.has(host);
+  }
+
+  private refuse(request: FastifyRequest, reply: FastifyReply, protocol: WireProtocol, status: number, code: string, why: string, message: string): FastifyReply {
+    request.refusal = why;
+    request.operation ??= 'refused';
+    return reply
+      .status(status)
+      .header('x-amzn-ErrorType', code)
+      .header('content-type', protocol.errorContentType)
+      .send(Buffer.from(JSON.stringify({ __type: code, message }), 'utf8'));
+  }
+}
+
+const JSON_1_1 = 'application/x-amz-json-1.1';
+const JSON_1_0 = 'application/x-amz-json-1.0';
+const REST_JSON = { contentTypes: ['application/json'], authErrorStatus: 403, errorContentType: 'application/json' } as const;
+const EMPTY = Buffer.alloc(0);
+const pendingSignatures = new WeakMap<FastifyRequest, SignedParts>();
+
+function queryOf(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
+}
+
+/** The host part of a `Host` header (`name:port`, `[v6]:port`), lower-cased; undefined if malformed. */
+export function hostNameOf(hostHeader: string): string | undefined {
+  const value = hostHeader.trim().toLowerCase();
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
+    return end < 0 ? undefined : value.slice(1, end);
+  }
+  const colon = value.indexOf(':');
+  const name = colon < 0 ? value : value.slice(0, colon);
+  return name === '' ? undefined : name.replace(/\.$/, '');
+}
