@@ -26,7 +26,11 @@ declare module 'fastify' {
 interface WireProtocol {
   /** Media types the protocol's SDKs send (without parameters). */
   contentTypes: readonly string[];
-  /** HTTP status of the front-door errors below, except IncompleteSignatureException (400). */
+  /**
+   * HTTP status of front-door refusals (signature, host, origin), except a malformed signature
+   * (400): AWS answers them 403 on REST-JSON services and 400 on JSON RPC ones (Logs:
+   * `400 {"__type":"UnrecognizedClientException"}`).
+   */
   authErrorStatus: number;
   errorContentType: string;
   /** The SigV4 service name requests of this protocol must be scoped to, when known. */
@@ -74,14 +78,14 @@ export class EdgeGuard {
     const protocol = this.protocolOf(request);
     const host = request.headers.host;
     if (host === undefined || !this.hostAllowed(host)) {
-      return void this.refuse(request, reply, protocol, 403, 'AccessDeniedException', 'host-not-allowed',
+      return void this.refuse(request, reply, protocol, protocol.authErrorStatus, 'AccessDeniedException', 'host-not-allowed',
         `Host ${host === undefined ? '(none)' : `'${host.slice(0, 100)}'`} is not a name Barge answers to. Requests must name a loopback address, an IP address or a host given with --allowed-host (this refuses DNS-rebinding pages).`);
     }
     const origin = request.headers.origin;
     const fetchSite = request.headers['sec-fetch-site'];
     if (origin !== undefined || fetchSite === 'cross-site' || fetchSite === 'same-site') {
       const from = origin !== undefined ? `Origin ${String(origin).slice(0, 100)}` : `Sec-Fetch-Site ${String(fetchSite)}`;
-      return void this.refuse(request, reply, protocol, 403, 'AccessDeniedException', 'browser-request',
+      return void this.refuse(request, reply, protocol, protocol.authErrorStatus, 'AccessDeniedException', 'browser-request',
         `Barge does not serve requests that web pages make (${from}); use an AWS SDK or the AWS CLI.`);
     }
     const contentType = request.headers['content-type'];

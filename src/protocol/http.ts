@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Batch } from '../domain/batch.js';
 import type { Logs } from '../domain/logs/logs.js';
 import { batchPlugin } from './batch/plugin.js';
+import { capConnections } from './connection-cap.js';
 import { EdgeGuard } from './edge-guard.js';
 import { LOGS_SIGNING_NAME, LOGS_TARGET_PREFIX, logsPlugin } from './logs/plugin.js';
 import type { SigV4Verifier } from './sigv4-verifier.js';
@@ -30,7 +31,7 @@ export interface HttpDeps {
   listenHost: string;
   /** Verifies signatures against configured access keys; undefined in local mode. */
   verifier: SigV4Verifier | undefined;
-  /** Open connections at most (see `connectionCap`). */
+  /** Open client connections at most (see connection-cap.ts). */
   maxConnections: number;
 }
 
@@ -39,8 +40,8 @@ export interface HttpDeps {
  * file descriptor; 20,000 of them once exhausted Barge's, so the engine socket and the stores
  * could no longer be opened. Headers must arrive within 10 s and a whole request within 60 s
  * (PutLogEvents of 1 MB on a slow link included); an idle kept-alive connection is closed after
- * 30 s (the SDKs reconnect transparently); and the number of open connections is capped (new
- * ones beyond it are closed at once) so descriptors always remain for Barge's own work.
+ * 30 s (the SDKs reconnect transparently); and the number of open connections is capped so
+ * descriptors always remain for Barge's own work (connection-cap.ts).
  */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -66,7 +67,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     requestTimeout: REQUEST_TIMEOUT_MS,
     http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS },
   });
-  app.server.maxConnections = deps.maxConnections;
+  capConnections(app.server, deps.maxConnections, deps.logger);
   const guard = new EdgeGuard({
     allowedHosts: deps.allowedHosts,
     listenHost: deps.listenHost,
