@@ -79,22 +79,24 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.addHook('onRequest', (request, reply, done) => {
-    requestStarts.set(request, performance.now());
     reply.header('x-amzn-RequestId', request.id);
+    const started = performance.now();
+    // A response closed before it was written never reached its client: the client gave up
+    // (or its connection broke) while its request was read or served. The operation may have
+    // completed all the same; the line says how long it had been going.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) logRequest(deps.logger, request, undefined, performance.now() - started, true);
+    });
     done();
   });
   app.addHook('onRequest', guard.onRequest);
   app.addHook('preValidation', guard.preValidation);
   app.addHook('onResponse', (request, reply, done) => {
-    // A reply whose socket closed before it was written never reached the client.
-    const clientGone = !reply.raw.writableFinished;
-    if (clientGone || request.refusal !== undefined ? deps.logger.isLevelEnabled('warn') : deps.logger.isLevelEnabled('info')) {
+    // The client closed its side before the answer was written: the answer went nowhere.
+    const clientGone = request.raw.socket?.readableEnded === true;
+    if (deps.logger.isLevelEnabled(request.refusal !== undefined || clientGone ? 'warn' : 'info')) {
       logRequest(deps.logger, request, reply.statusCode, reply.elapsedTime, clientGone);
     }
-    done();
-  });
-  app.addHook('onRequestAbort', (request, done) => {
-    logRequest(deps.logger, request, undefined, performance.now() - requestStarted(request), true);
     done();
   });
 
@@ -124,12 +126,6 @@ function logRequest(logger: Logger, request: FastifyRequest, status: number | un
   if (request.refusal !== undefined) logger.warn(line, 'request refused');
   else if (clientGone) logger.warn(line, 'client closed the connection before the answer');
   else logger.info(line, 'request');
-}
-
-const requestStarts = new WeakMap<FastifyRequest, number>();
-
-function requestStarted(request: FastifyRequest): number {
-  return requestStarts.get(request) ?? performance.now();
 }
 
 function serviceOf(request: FastifyRequest): string {
