@@ -5,7 +5,8 @@ import { applyContainerOverrides, type ContainerOverrides, reservationOf } from 
 import type { JobDefinition, JobTimeout, RetryStrategy } from '../resources/job-definition.js';
 import { checkRetryStrategy, checkTimeout, requireActive } from '../resources/job-definitions.js';
 import type { JobQueue } from '../resources/job-queue.js';
-import { mergeParameters, substituteParameters } from '../resources/parameters.js';
+import { mergeParameters, substituteParameters, substitutionGrowth } from '../resources/parameters.js';
+import { jsonBytes, MAX_JOB_SPEC_BYTES } from '../resources/payload-quotas.js';
 import { checkTags } from '../tags.js';
 import type { Job, JobDependency, JobSpec } from './job.js';
 
@@ -78,7 +79,6 @@ export function buildJobs(input: SubmitJob, ctx: SubmitContext, ids: { jobId: st
   let container = definition.containerProperties;
   if (container) {
     container = applyContainerOverrides(container, input.containerOverrides);
-    if (container.command) container = { ...container, command: substituteParameters(container.command, parameters) };
   } else if (input.containerOverrides) {
     throw new InvalidInputError(`containerOverrides cannot be used with job definition ${definition.name}, which has no containerProperties`);
   }
@@ -112,6 +112,17 @@ export function buildJobs(input: SubmitJob, ctx: SubmitContext, ids: { jobId: st
   const priority = input.schedulingPriorityOverride ?? definition.schedulingPriority;
   if (priority !== undefined) spec.schedulingPriority = priority;
   if (input.arraySize !== undefined) spec.arraySize = input.arraySize;
+
+  // Sized with the command still unsubstituted, so a refused expansion is never built.
+  const command = container?.command;
+  const bytes = jsonBytes(spec) + (command ? substitutionGrowth(command, parameters) : 0);
+  if (bytes > MAX_JOB_SPEC_BYTES) {
+    throw new InvalidInputError(
+      `The job would be ${bytes} bytes (definition and SubmitJob merged, Ref:: parameters substituted into the command); ` +
+        `Barge stores at most ${MAX_JOB_SPEC_BYTES} bytes (${MAX_JOB_SPEC_BYTES / 1024} KiB) per job`,
+    );
+  }
+  if (container && command) spec.container = { ...container, command: substituteParameters(command, parameters) };
 
   const job: Job = {
     jobId: ids.jobId,
