@@ -2,7 +2,7 @@ import type { Arns } from '../arn.js';
 import type { JsonObject, Tags } from '../common.js';
 import { InvalidInputError, InvalidStateError, NotFoundError } from '../errors.js';
 import { applyContainerOverrides, type ContainerOverrides, reservationOf } from '../resources/container-properties.js';
-import type { JobDefinition, JobTimeout, RetryStrategy } from '../resources/job-definition.js';
+import { type JobDefinition, type JobTimeout, platformOf, type RetryStrategy } from '../resources/job-definition.js';
 import { checkRetryStrategy, checkTimeout, requireActive } from '../resources/job-definitions.js';
 import type { JobQueue } from '../resources/job-queue.js';
 import { mergeParameters, substituteParameters, substitutionGrowth } from '../resources/parameters.js';
@@ -66,7 +66,7 @@ export function buildJobs(input: SubmitJob, ctx: SubmitContext, ids: { jobId: st
   if (!fairShare && input.shareIdentifier !== undefined) {
     throw new InvalidInputError(`Job queue ${queue.name} is a FIFO queue; shareIdentifier can only be used with fair-share queues`);
   }
-  const fargateJob = definition.platformCapabilities.includes('FARGATE');
+  const fargateJob = platformOf(definition) === 'FARGATE';
   if (fargateJob !== ctx.fargateQueue) {
     throw new InvalidInputError(
       `Job definition ${definition.name}:${definition.revision} is for ${fargateJob ? 'FARGATE' : 'EC2'} but job queue ${queue.name} runs ${ctx.fargateQueue ? 'FARGATE' : 'EC2'} compute environments`,
@@ -94,8 +94,8 @@ export function buildJobs(input: SubmitJob, ctx: SubmitContext, ids: { jobId: st
     parameters,
     reservation,
     dependsOn: input.dependsOn ?? [],
-    platformCapabilities: definition.platformCapabilities,
   };
+  if (definition.platformCapabilities) spec.platformCapabilities = definition.platformCapabilities;
   if (container) spec.container = container;
   if (definition.nodeProperties) spec.nodeProperties = withOverride(definition.nodeProperties, 'nodeOverrides', input.nodeOverrides);
   if (definition.ecsProperties) spec.ecsProperties = withOverride(definition.ecsProperties, 'ecsPropertiesOverride', input.ecsPropertiesOverride);
