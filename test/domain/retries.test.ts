@@ -27,6 +27,9 @@ test('retry decision table (reference §6)', () => {
     [{ attempts: 3, evaluateOnExit: [{ onStatusReason: 'Task failed*', action: 'RETRY' }, { onExitCode: '*', action: 'EXIT' }] }, 1, failed(1), false],
     [{ attempts: 3, evaluateOnExit: [{ onReason: 'CannotPull*', action: 'EXIT' }] }, 1, failed(0, 'Task failed to start', 'CannotPullContainerError: no'), false],
     [{ attempts: 3 }, 1, { ...failed(137, 'Job attempt duration exceeded timeout'), neverRetry: true }, false],
+    // Actions keep the caller's spelling (the Terraform provider sends lowercase) and match in any case.
+    [{ attempts: 3, evaluateOnExit: [{ onExitCode: '7', action: 'exit' }, { onExitCode: '*', action: 'retry' }] }, 1, failed(7), false],
+    [{ attempts: 3, evaluateOnExit: [{ onExitCode: '7', action: 'exit' }, { onExitCode: '*', action: 'Retry' }] }, 1, failed(8), true],
   ];
   for (const [strategy, made, outcome, expected] of rows) {
     assert.equal(shouldRetry(strategy, made, outcome), expected, JSON.stringify([strategy, made, outcome]));

@@ -52,7 +52,8 @@ export interface JobSpec {
   retryStrategy?: RetryStrategy;
   timeout?: JobTimeout;
   propagateTags?: boolean;
-  platformCapabilities: PlatformCapability[];
+  /** The definition's, as it was registered (absent means EC2). */
+  platformCapabilities?: PlatformCapability[];
   shareIdentifier?: string;
   schedulingPriority?: number;
   arraySize?: number;

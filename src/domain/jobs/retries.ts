@@ -1,4 +1,4 @@
-import type { EvaluateOnExit, RetryStrategy } from '../resources/job-definition.js';
+import { type EvaluateOnExit, isRetry, type RetryStrategy } from '../resources/job-definition.js';
 
 /** What ended an attempt, as evaluateOnExit sees it (reference §6, "Retry decision"). */
 export interface AttemptOutcome {
@@ -32,5 +32,5 @@ export function shouldRetry(strategy: RetryStrategy | undefined, attemptsMade: n
   if (outcome.neverRetry) return false;
   if (attemptsMade >= (strategy?.attempts ?? 1)) return false;
   const rule = strategy?.evaluateOnExit?.find((r) => ruleMatches(r, outcome));
-  return rule ? rule.action === 'RETRY' : true;
+  return rule ? isRetry(rule) : true;
 }

@@ -2,10 +2,11 @@ import type { Arns } from '../arn.js';
 import type { JsonObject, Tags } from '../common.js';
 import { InvalidInputError, InvalidStateError, NotFoundError } from '../errors.js';
 import { applyContainerOverrides, type ContainerOverrides, reservationOf } from '../resources/container-properties.js';
-import type { JobDefinition, JobTimeout, RetryStrategy } from '../resources/job-definition.js';
+import { type JobDefinition, type JobTimeout, platformOf, type RetryStrategy } from '../resources/job-definition.js';
 import { checkRetryStrategy, checkTimeout, requireActive } from '../resources/job-definitions.js';
 import type { JobQueue } from '../resources/job-queue.js';
-import { mergeParameters, substituteParameters } from '../resources/parameters.js';
+import { mergeParameters, substituteParameters, substitutionGrowth } from '../resources/parameters.js';
+import { jsonBytes, MAX_JOB_SPEC_BYTES } from '../resources/payload-quotas.js';
 import { checkTags } from '../tags.js';
 import type { Job, JobDependency, JobSpec } from './job.js';
 
@@ -67,7 +68,7 @@ export function buildJobs(input: SubmitJob, ctx: SubmitContext, ids: { jobId: st
   if (!fairShare && input.shareIdentifier !== undefined) {
     throw new InvalidInputError(`Job queue ${queue.name} is a FIFO queue; shareIdentifier can only be used with fair-share queues`);
   }
-  const fargateJob = definition.platformCapabilities.includes('FARGATE');
+  const fargateJob = platformOf(definition) === 'FARGATE';
   if (fargateJob !== ctx.fargateQueue) {
     throw new InvalidInputError(
       `Job definition ${definition.name}:${definition.revision} is for ${fargateJob ? 'FARGATE' : 'EC2'} but job queue ${queue.name} runs ${ctx.fargateQueue ? 'FARGATE' : 'EC2'} compute environments`,
@@ -80,7 +81,6 @@ export function buildJobs(input: SubmitJob, ctx: SubmitContext, ids: { jobId: st
   let container = definition.containerProperties;
   if (container) {
     container = applyContainerOverrides(container, input.containerOverrides);
-    if (container.command) container = { ...container, command: substituteParameters(container.command, parameters) };
   } else if (input.containerOverrides) {
     throw new InvalidInputError(`containerOverrides cannot be used with job definition ${definition.name}, which has no containerProperties`);
   }
@@ -96,8 +96,8 @@ export function buildJobs(input: SubmitJob, ctx: SubmitContext, ids: { jobId: st
     parameters,
     reservation,
     dependsOn: input.dependsOn ?? [],
-    platformCapabilities: definition.platformCapabilities,
   };
+  if (definition.platformCapabilities) spec.platformCapabilities = definition.platformCapabilities;
   if (container) spec.container = container;
   if (definition.nodeProperties) spec.nodeProperties = withOverride(definition.nodeProperties, 'nodeOverrides', input.nodeOverrides);
   if (definition.ecsProperties) spec.ecsProperties = withOverride(definition.ecsProperties, 'ecsPropertiesOverride', input.ecsPropertiesOverride);
@@ -115,6 +115,17 @@ export function buildJobs(input: SubmitJob, ctx: SubmitContext, ids: { jobId: st
   if (priority !== undefined) spec.schedulingPriority = priority;
   if (input.arraySize !== undefined) spec.arraySize = input.arraySize;
   if (input.createdBy !== undefined) spec.createdBy = input.createdBy;
+
+  // Sized with the command still unsubstituted, so a refused expansion is never built.
+  const command = container?.command;
+  const bytes = jsonBytes(spec) + (command ? substitutionGrowth(command, parameters) : 0);
+  if (bytes > MAX_JOB_SPEC_BYTES) {
+    throw new InvalidInputError(
+      `The job would be ${bytes} bytes (definition and SubmitJob merged, Ref:: parameters substituted into the command); ` +
+        `Barge stores at most ${MAX_JOB_SPEC_BYTES} bytes (${MAX_JOB_SPEC_BYTES / 1024} KiB) per job`,
+    );
+  }
+  if (container && command) spec.container = { ...container, command: substituteParameters(command, parameters) };
 
   const job: Job = {
     jobId: ids.jobId,

@@ -8,7 +8,15 @@ export interface EvaluateOnExit {
   onStatusReason?: string;
   onReason?: string;
   onExitCode?: string;
-  action: 'RETRY' | 'EXIT';
+  /**
+   * RETRY or EXIT in any letter case, kept as the caller spelt it: AWS echoes the spelling
+   * (the Terraform provider sends `retry` and reads back `retry`), so compare with `isRetry`.
+   */
+  action: string;
+}
+
+export function isRetry(rule: EvaluateOnExit): boolean {
+  return rule.action.toUpperCase() === 'RETRY';
 }
 
 export interface RetryStrategy {
@@ -20,13 +28,19 @@ export interface JobTimeout {
   attemptDurationSeconds?: number;
 }
 
+/**
+ * A registered revision. Optional members hold exactly what RegisterJobDefinition was sent, so
+ * DescribeJobDefinitions can echo it: a member Barge filled in would read back as drift to
+ * tools that compare (Terraform registers a new revision on every apply). Defaults that matter
+ * for running jobs are applied where they are used (`platformOf`).
+ */
 export interface JobDefinition {
   name: string;
   revision: number;
   arn: string;
   status: 'ACTIVE' | 'INACTIVE';
   type: JobDefinitionType;
-  parameters: Record<string, string>;
+  parameters?: Record<string, string>;
   schedulingPriority?: number;
   containerProperties?: ContainerProperties;
   nodeProperties?: JsonObject;
@@ -36,12 +50,19 @@ export interface JobDefinition {
   retryStrategy?: RetryStrategy;
   timeout?: JobTimeout;
   propagateTags?: boolean;
-  platformCapabilities: PlatformCapability[];
+  /** As sent; absent means EC2 (see `platformOf`). Definitions stored by older Barges hold `['EC2']`. */
+  platformCapabilities?: PlatformCapability[];
+  /** Output-only member AWS fills in itself: EKS for eksProperties, else ECS. */
   containerOrchestrationType: 'ECS' | 'EKS';
   tags: Tags;
   createdAt: number;
   /** Name of the access key that created it. */
   createdBy?: string;
+}
+
+/** Where a definition's jobs run: FARGATE only when it says so; EC2 is AWS's default. */
+export function platformOf(definition: Pick<JobDefinition, 'platformCapabilities'>): PlatformCapability {
+  return definition.platformCapabilities?.includes('FARGATE') ? 'FARGATE' : 'EC2';
 }
 
 /** A reference to a definition as users write it: a name, `name:revision`, or an ARN of either. */

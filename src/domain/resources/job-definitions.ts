@@ -9,7 +9,7 @@ import {
   type JobDefinition,
   type JobTimeout,
   parseJobDefinitionRef,
-  type PlatformCapability,
+  platformOf,
   type RetryStrategy,
 } from './job-definition.js';
 
@@ -58,9 +58,10 @@ export class JobDefinitions {
     if (input.eksProperties && input.platformCapabilities !== undefined) {
       throw new InvalidInputError('platformCapabilities must be omitted for a job definition with eksProperties');
     }
-    const platforms: PlatformCapability[] = input.platformCapabilities ?? ['EC2'];
-    if (platforms.length !== 1) throw new InvalidInputError('platformCapabilities takes exactly one of EC2 or FARGATE');
-    const fargate = platforms[0] === 'FARGATE';
+    if (input.platformCapabilities !== undefined && input.platformCapabilities.length !== 1) {
+      throw new InvalidInputError('platformCapabilities takes exactly one of EC2 or FARGATE');
+    }
+    const fargate = platformOf(input) === 'FARGATE';
     if (fargate && input.type === 'multinode') throw new InvalidInputError('Multi-node job definitions cannot run on FARGATE');
     if (input.containerProperties) {
       checkContainerProperties(input.containerProperties, 'containerProperties', fargate);
@@ -75,13 +76,13 @@ export class JobDefinitions {
       name: input.name,
       status: 'ACTIVE',
       type: input.type,
-      parameters: input.parameters ?? {},
-      platformCapabilities: input.eksProperties ? [] : platforms,
       containerOrchestrationType: input.eksProperties ? 'EKS' : 'ECS',
       tags: input.tags ?? {},
       createdAt: this.clock.now(),
       ...(input.createdBy !== undefined ? { createdBy: input.createdBy } : {}),
     };
+    if (input.parameters !== undefined) definition.parameters = input.parameters;
+    if (input.platformCapabilities !== undefined) definition.platformCapabilities = input.platformCapabilities;
     if (input.schedulingPriority !== undefined) definition.schedulingPriority = input.schedulingPriority;
     if (input.containerProperties) definition.containerProperties = input.containerProperties;
     if (input.nodeProperties) definition.nodeProperties = input.nodeProperties;

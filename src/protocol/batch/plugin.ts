@@ -1,9 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Batch } from '../../domain/batch.js';
+import { checkPayloadQuota, MAX_JOB_DEFINITION_BYTES, MAX_SUBMIT_JOB_BYTES } from '../../domain/resources/payload-quotas.js';
 import { BatchError, clientError, toBatchError } from './errors.js';
 import type { Operation, OperationInput } from './operation.js';
 import { OPERATIONS, UNSUPPORTED_OPERATIONS } from './operations/index.js';
 import * as tags from './operations/tags.js';
+
+/** AWS's payload quotas (reference §5), checked on the raw body before it is parsed. */
+const PAYLOAD_QUOTAS: Record<string, number> = {
+  SubmitJob: MAX_SUBMIT_JOB_BYTES,
+  RegisterJobDefinition: MAX_JOB_DEFINITION_BYTES,
+};
 
 const BY_PATH = new Map<string, string>(
   [...Object.keys(OPERATIONS), ...UNSUPPORTED_OPERATIONS].map((name) => [name.toLowerCase(), name]),
@@ -27,6 +34,8 @@ export function batchPlugin(batch: Batch) {
       request.operation = name;
       const operation = OPERATIONS[name];
       if (!operation) throw clientError(`Operation ${name} is not supported by Barge`);
+      const quota = PAYLOAD_QUOTAS[name];
+      if (quota !== undefined) checkPayloadQuota(name, bodyBytes(request), quota);
       return run(reply, operation, batch, await inputOf(request));
     });
 
@@ -56,6 +65,10 @@ export function batchPlugin(batch: Batch) {
 async function run(reply: FastifyReply, operation: Operation, batch: Batch, input: OperationInput) {
   const output = await operation(batch, input);
   return reply.header('content-type', 'application/json').send(JSON.stringify(output));
+}
+
+function bodyBytes(request: FastifyRequest): number {
+  return Buffer.isBuffer(request.body) ? request.body.length : 0;
 }
 
 async function inputOf(request: FastifyRequest): Promise<OperationInput> {

@@ -65,6 +65,12 @@ export function renderContainerProperties(c: ContainerProperties): Wire {
   return { ...other, ...typed, volumes };
 }
 
+/**
+ * Echoes what RegisterJobDefinition was sent, plus the members AWS itself fills in (ARN,
+ * revision, status, containerOrchestrationType). Nothing Barge assumes by default is shown:
+ * AWS returns no platformCapabilities for a definition registered without them, and tools that
+ * compare (the Terraform provider) read an added member as drift.
+ */
 export function renderJobDefinition(d: JobDefinition): Wire {
   return {
     jobDefinitionName: d.name,
@@ -78,9 +84,9 @@ export function renderJobDefinition(d: JobDefinition): Wire {
     containerProperties: d.containerProperties ? renderContainerProperties(d.containerProperties) : undefined,
     timeout: d.timeout,
     nodeProperties: d.nodeProperties,
-    tags: d.tags,
+    tags: Object.keys(d.tags).length > 0 ? d.tags : undefined,
     propagateTags: d.propagateTags,
-    platformCapabilities: d.platformCapabilities.length > 0 ? d.platformCapabilities : undefined,
+    platformCapabilities: nonEmpty(d.platformCapabilities),
     ecsProperties: d.ecsProperties,
     eksProperties: d.eksProperties,
     containerOrchestrationType: d.containerOrchestrationType,
@@ -139,7 +145,7 @@ export function renderJobDetail(view: JobView): Wire {
     timeout: s.timeout,
     tags: job.arrayParent ? undefined : withCreatorTag(job.tags, s.createdBy),
     propagateTags: s.propagateTags,
-    platformCapabilities: s.platformCapabilities.length > 0 ? s.platformCapabilities : undefined,
+    platformCapabilities: nonEmpty(s.platformCapabilities),
     ecsProperties: s.ecsProperties as JsonObject | undefined,
     eksProperties: s.eksProperties as JsonObject | undefined,
     isCancelled: job.isCancelled,
@@ -168,6 +174,11 @@ export function renderJobSummary(job: Job): Wire {
     arrayProperties: job.arrayParent ? { index: job.arrayParent.index } : s.arraySize !== undefined ? { size: s.arraySize } : undefined,
     jobDefinition: s.jobDefinitionArn,
   };
+}
+
+/** Definitions stored by older Barges hold `[]` for EKS; AWS sends no list then. */
+function nonEmpty<T>(list: T[] | undefined): T[] | undefined {
+  return list && list.length > 0 ? list : undefined;
 }
 
 export function renderSchedulingPolicy(p: SchedulingPolicy): Wire {

@@ -74,15 +74,8 @@ const evaluateOnExit = z.object({
   onStatusReason: z.string().optional(),
   onReason: z.string().optional(),
   onExitCode: z.string().optional(),
-  // The model says the action is case-insensitive on input.
-  action: z.string().transform((a, ctx) => {
-    const upper = a.toUpperCase();
-    if (upper !== 'RETRY' && upper !== 'EXIT') {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be RETRY or EXIT, got ${a}` });
-      return z.NEVER;
-    }
-    return upper as 'RETRY' | 'EXIT';
-  }),
+  // The model says the action is case-insensitive on input; it is kept as spelt, as AWS echoes it.
+  action: z.string().refine((a) => ['RETRY', 'EXIT'].includes(a.toUpperCase()), (a) => ({ message: `must be RETRY or EXIT, got ${a}` })),
 });
 export const retryStrategy = z.object({ attempts: int.optional(), evaluateOnExit: z.array(evaluateOnExit).optional() });
 export const jobTimeout = z.object({ attemptDurationSeconds: int.optional() });

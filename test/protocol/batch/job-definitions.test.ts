@@ -67,14 +67,14 @@ describe('job definitions', () => {
     assert.equal(d.type, 'container');
     assert.equal(d.revision, 1);
     assert.deepEqual(d.parameters, { a: '1' });
-    assert.deepEqual(d.platformCapabilities, ['EC2']);
+    assert.equal(d.platformCapabilities, undefined, 'not sent, so not shown (EC2 is only assumed)');
     assert.equal(d.containerOrchestrationType, 'ECS');
     assert.equal(d.containerProperties?.jobRoleArn, 'arn:aws:iam::123456789012:role/job');
     assert.deepEqual(d.containerProperties?.environment, [{ name: 'K', value: 'V' }]);
     assert.deepEqual(d.containerProperties?.volumes, [{ name: 'data', host: { sourcePath: '/tmp' } }]);
     assert.equal(d.containerProperties?.logConfiguration?.options?.['awslogs-stream-prefix'], 'p');
     assert.equal(d.containerProperties?.linuxParameters?.initProcessEnabled, true);
-    assert.deepEqual(d.retryStrategy, { attempts: 3, evaluateOnExit: [{ onExitCode: '1*', action: 'RETRY' }] });
+    assert.deepEqual(d.retryStrategy, { attempts: 3, evaluateOnExit: [{ onExitCode: '1*', action: 'retry' }] }, 'the action as spelt');
     assert.equal(d.timeout?.attemptDurationSeconds, 120);
     assert.deepEqual(d.tags, { owner: 'me' });
     assert.equal(d.propagateTags, true);
@@ -141,6 +141,7 @@ describe('job definitions', () => {
       [{ retryStrategy: { attempts: 11 } }, /attempts must be from 1 to 10/],
       [{ retryStrategy: { attempts: 2, evaluateOnExit: Array.from({ length: 6 }, () => ({ action: 'EXIT' as const })) } }, /at most 5/],
       [{ retryStrategy: { attempts: 2, evaluateOnExit: [{ onExitCode: 'a*', action: 'EXIT' }] } }, /onExitCode/],
+      [{ retryStrategy: { attempts: 2, evaluateOnExit: [{ onExitCode: '1', action: 'again' as 'EXIT' }] } }, /must be RETRY or EXIT, got again/],
       [{ timeout: { attemptDurationSeconds: 59 } }, /at least 60/],
       [{ schedulingPriority: 10000 }, /schedulingPriority/],
       [{ tags: { 'aws:reserved': 'x' } }, /reserved/],
