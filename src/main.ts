@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig, usage } from './config.js';
@@ -10,6 +10,7 @@ import { DockerExecutor } from './executor/docker/docker-executor.js';
 import { createHttpServer } from './protocol/http.js';
 import { DatabaseInUseError } from './store/sqlite/database.js';
 import { SqliteLogStore } from './store/sqlite/log-store.js';
+import { ensurePrivateDirectory } from './store/sqlite/private-files.js';
 import { SqliteStore } from './store/sqlite/store.js';
 
 /**
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
-  mkdirSync(config.dataDir, { recursive: true });
+  const widerMode = ensurePrivateDirectory(config.dataDir);
+  if (widerMode !== undefined) logger.warn({ dataDir: config.dataDir, was: widerMode.toString(8), now: '700' }, 'made the data directory private');
   const clock = { now: () => Date.now() };
   const storeLog = logger.child({ component: 'store' });
   const onStoreError = (message: string) => storeLog.warn({ message }, 'background store work failed');

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { Slice } from '../../domain/common.js';
 import { WalCheckpointer } from './checkpointer.js';
 import type { Migration } from './migrations.js';
+import { ensurePrivateStoreFiles } from './private-files.js';
 
 /**
  * How hard a commit waits for the disk. In WAL mode `normal` commits survive a crash or kill -9
@@ -44,10 +45,14 @@ export interface StoreFileOptions {
  * twice, so it is refused at start. The owner holds an exclusive lock on `<file>.lock`, a small
  * SQLite file of its own, for as long as the store is open; the operating system drops the lock
  * when the process dies, kill -9 included.
+ *
+ * The file, its lock, WAL and shared-memory files are readable by their owner only
+ * (private-files.ts).
  */
 export function openDatabase(file: string, migrations: readonly Migration[], options: StoreFileOptions = {}): SqliteFile {
   const synchronous = options.synchronous ?? 'full';
   const onBackgroundError = options.onBackgroundError ?? ((message: string) => process.emitWarning(`${file}: ${message}`));
+  ensurePrivateStoreFiles(file);
   const lock = lockStoreFile(file);
   let db: Database.Database;
   try {
