@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     socketPath: config.dockerSocket,
     pullPolicy: config.pullPolicy,
     networkMode: config.jobNetwork,
+    pidsLimit: config.jobPidsLimit,
     instanceLabel: instance,
     logger: logger.child({ component: 'executor' }),
   });
