@@ -45,9 +45,7 @@ async function main(): Promise<void> {
   const widerMode = ensurePrivateDirectory(config.dataDir);
   if (widerMode !== undefined) logger.warn({ dataDir: config.dataDir, was: widerMode.toString(8), now: '700' }, 'made the data directory private');
   const clock = { now: () => Date.now() };
-  const storeLog = logger.child({ component: 'store' });
-  const onStoreError = (message: string) => storeLog.warn({ message }, 'background store work failed');
-  const storeOptions = { synchronous: config.sqliteSynchronous, onBackgroundError: onStoreError };
+  const storeOptions = { synchronous: config.sqliteSynchronous, logger: logger.child({ component: 'store' }) };
   const store = new SqliteStore(join(config.dataDir, 'barge.db'), storeOptions);
   const logStore = new SqliteLogStore(join(config.dataDir, 'logs.db'), storeOptions);
   const logs = new Logs({ store: logStore, clock, region: config.region, accountId: config.accountId });
