@@ -1,3 +1,4 @@
+import { StorageFullError } from '../errors.js';
 import { ContainerStartError, type Executor, type LogLine } from '../executor.js';
 import type { DomainLogger } from '../logger.js';
 import type { Clock, JobChange, Store } from '../ports.js';
@@ -29,6 +30,8 @@ export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usag
 const CURSOR_SAVE_INTERVAL_MS = 1000;
 const REMOVE_RETRY_FIRST_MS = 1000;
 const REMOVE_RETRY_MAX_MS = 10_000;
+const STORE_RETRY_FIRST_MS = 500;
+const STORE_RETRY_MAX_MS = 5000;
 /**
  * How long a shutdown waits for attempts whose container has already exited: recording the
  * result and removing the container take a few engine and store calls. Without the wait, a
@@ -134,9 +137,11 @@ export class AttemptRunner {
       // goes back to RUNNABLE without counting, and is placed again once the engine is back.
       if (!(error instanceof ContainerStartError) || !(await this.executor.ping())) {
         log.warn({ err: error }, 'the executor is unreachable; the job goes back to RUNNABLE');
-        await this.store.transitionJobs([
-          { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNABLE', attempts: job.attempts.slice(0, -1), computeEnvironmentArn: null } },
-        ]);
+        await this.stored(log, () =>
+          this.store.transitionJobs([
+            { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNABLE', attempts: job.attempts.slice(0, -1), computeEnvironmentArn: null } },
+          ]),
+        );
         this.active.delete(job.jobId);
         this.onSettled();
         return;
@@ -149,9 +154,9 @@ export class AttemptRunner {
     active.containerId = started.containerId;
     const dest = logDestination(job, taskIdOf(attempt));
     const attempts = replaceLatest(job, { ...attempt, startedAt: started.startedAt, container: { ...attempt.container, logStreamName: dest.stream } });
-    const moved = await this.store.transitionJobs([
-      { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNING', startedAt: started.startedAt, attempts } },
-    ]);
+    const moved = await this.stored(log, () =>
+      this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNING', startedAt: started.startedAt, attempts } }]),
+    );
     if (moved.length === 0) {
       // Terminated or otherwise moved on while the container was starting.
       await this.executor.stop(started.containerId, this.options.stopGraceSeconds);
@@ -175,15 +180,18 @@ export class AttemptRunner {
       }, Math.max(0, deadline - this.clock.now()));
     }
     const dest = logDestination(job, taskIdOf(attempt));
+    const log = this.log.child({ jobId: job.jobId, attempt: attempt.number });
     let savedAt = this.clock.now();
     const onLines = async (lines: LogLine[]) => {
-      await this.sink.appendJobOutput(dest.group, dest.stream, lines.map((l) => ({ timestamp: l.timestamp, message: l.message })));
+      const events = lines.map((l) => ({ timestamp: l.timestamp, message: l.message }));
+      await this.stored(log, () => this.sink.appendJobOutput(dest.group, dest.stream, events));
       const last = lines[lines.length - 1];
       // The resume point is saved at most once a second: after a crash of Barge up to a
       // second of output may be stored twice, and none is lost.
       if (last && this.clock.now() - savedAt >= CURSOR_SAVE_INTERVAL_MS) {
         savedAt = this.clock.now();
-        await this.store.updateJobs([job.jobId], ['RUNNING'], { attempts: replaceLatest(job, { ...attempt, logCursor: last.cursor }) });
+        const attempts = replaceLatest(job, { ...attempt, logCursor: last.cursor });
+        await this.stored(log, () => this.store.updateJobs([job.jobId], ['RUNNING'], { attempts }));
       }
     };
     let exit;
@@ -238,12 +246,40 @@ export class AttemptRunner {
     } else {
       change = { status: 'FAILED', statusReason: outcome.statusReason, stoppedAt, attempts };
     }
-    const moved = await this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING', 'RUNNING'], change }]);
+    const log = this.log.child({ jobId: job.jobId, attempt: attempt.number });
+    const moved = await this.stored(log, () => this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING', 'RUNNING'], change }]));
     if (moved.length > 0) {
       this.log.info({ jobId: job.jobId, attempt: attempt.number, from: job.status, to: change.status, exitCode: outcome.exitCode, reason: outcome.statusReason }, 'job status changed');
     }
     this.active.delete(job.jobId);
     this.onSettled();
+  }
+
+  /**
+   * A write the attempt cannot go on without, tried again while the store's disk is full. The
+   * job keeps running meanwhile and its output waits in the engine's log (the follower reads no
+   * further), so once space is freed everything is stored and the attempt goes on. Before, a
+   * full logs.db ended a healthy attempt as "lost" and removed its container (issue 11). One
+   * warning per attempt, however long the wait.
+   */
+  private async stored<T>(log: DomainLogger, write: () => Promise<T>): Promise<T> {
+    let delayMs = STORE_RETRY_FIRST_MS;
+    let waitingSince: number | undefined;
+    for (;;) {
+      try {
+        const value = await write();
+        if (waitingSince !== undefined) log.info({ waitedMs: this.clock.now() - waitingSince }, 'the store takes writes again; the attempt goes on');
+        return value;
+      } catch (error) {
+        if (!(error instanceof StorageFullError)) throw error;
+        if (waitingSince === undefined) {
+          waitingSince = this.clock.now();
+          log.warn({ err: error }, 'the store is full; the attempt waits until it takes writes again');
+        }
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        delayMs = Math.min(delayMs * 2, STORE_RETRY_MAX_MS);
+      }
+    }
   }
 
   /**
