@@ -1,6 +1,6 @@
 import type { DomainLogger } from './logger.js';
 
-/** How often a failure that keeps repeating is summarised: once a minute. */
+/** How often a failure that keeps repeating is logged again: once a minute. */
 export const REPEAT_SUMMARY_INTERVAL_MS = 60_000;
 
 export interface RepeatedFailureOptions {
@@ -10,16 +10,21 @@ export interface RepeatedFailureOptions {
 
 /**
  * The log of work that retries on its own (a WAL checkpoint every 100 ms, a scheduling pass
- * every second) while something outside Barge keeps it failing, such as a full disk. Logging
- * each failure wrote ~20 warnings a second (issue 11); this writes the first failure, then at
- * most one summary per interval with the number of failures since the last line, and one line
- * when the work succeeds again.
+ * every second, a job's output) while something outside Barge keeps it failing, such as a full
+ * disk. Logging each failure wrote ~20 warnings a second (issue 11). This logs at most one
+ * warning per interval: the first failure, then a summary with the number of failures since
+ * the last line; and one info line when the work succeeds after a warning.
+ *
+ * On a full disk some writes still fit (SQLite reuses space it already holds), so the work
+ * flaps between failing and succeeding. A failure soon after a logged recovery therefore does
+ * not warn at once: it waits for the interval like a repeat, and a success before then logs
+ * nothing, since the last line already says the work succeeds.
  */
 export class RepeatedFailure {
   private failingSince: number | undefined;
-  private lastReportAt = 0;
+  private lastWarningAt: number | undefined;
+  private lastLine: 'warn' | 'info' | undefined;
   private unreported = 0;
-  private total = 0;
   private readonly intervalMs: number;
   private readonly now: () => number;
 
@@ -37,28 +42,31 @@ export class RepeatedFailure {
     return this.failingSince !== undefined;
   }
 
-  failed(error: unknown): void {
+  /** `context` goes into the warning when one is logged (e.g. the job whose write failed). */
+  failed(error: unknown, context: Record<string, unknown> = {}): void {
     const now = this.now();
-    this.total += 1;
-    const err = error instanceof Error ? error : new Error(String(error));
-    if (this.failingSince === undefined) {
-      this.failingSince = now;
-      this.lastReportAt = now;
-      this.log.warn({ err, summaryEverySeconds: this.intervalMs / 1000 }, `${this.what} failed; it is retried, and repeats are summarised`);
-      return;
-    }
+    this.failingSince ??= now;
     this.unreported += 1;
-    if (now - this.lastReportAt < this.intervalMs) return;
-    this.log.warn({ err, failures: this.unreported, failingForMs: now - this.failingSince }, `${this.what} is still failing`);
-    this.lastReportAt = now;
+    if (this.lastWarningAt !== undefined && now - this.lastWarningAt < this.intervalMs) return;
+    const err = error instanceof Error ? error : new Error(String(error));
+    const fields = { ...context, err, failures: this.unreported, failingForMs: now - this.failingSince };
+    if (this.lastLine === 'warn') {
+      this.log.warn(fields, `${this.what} is still failing`);
+    } else {
+      this.log.warn({ ...fields, repeatsLoggedEverySeconds: this.intervalMs / 1000 }, `${this.what} failed; it is retried`);
+    }
+    this.lastWarningAt = now;
+    this.lastLine = 'warn';
     this.unreported = 0;
   }
 
   succeeded(): void {
     if (this.failingSince === undefined) return;
-    this.log.info({ failures: this.total, failedForMs: this.now() - this.failingSince }, `${this.what} succeeds again`);
+    if (this.lastLine === 'warn') {
+      this.log.info({ failures: this.unreported, failedForMs: this.now() - this.failingSince }, `${this.what} succeeds again`);
+      this.lastLine = 'info';
+      this.unreported = 0;
+    }
     this.failingSince = undefined;
-    this.unreported = 0;
-    this.total = 0;
   }
 }

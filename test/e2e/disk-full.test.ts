@@ -105,11 +105,13 @@ describe('a full disk under the data directory', () => {
     t.diagnostic(`${whileFull.length} log lines in ${Date.now() - fullAt} ms of full disk; warnings: ${JSON.stringify(described)}`);
     assert.ok(described.some((m) => /^WAL checkpoint of .*logs\.db failed/.test(m)), 'the checkpoints did fail');
     assert.ok(
-      warnings.some((l) => l['msg'] === 'the store is full; the attempt waits until it takes writes again' && l['jobId'] === jobId),
+      warnings.some((l) => /^Storing the output or state of a running job .* failed; it is retried$/.test(String(l['msg'])) && l['jobId'] === jobId),
       'the job met the full store',
     );
-    assert.ok(described.filter((m) => m.startsWith('WAL checkpoint')).length <= 2, 'one checkpoint warning per store file');
-    assert.ok(warnings.length <= 6, `${warnings.length} warnings`);
+    // One warning per kind of background work (two checkpoint workers, the scheduler, the
+    // attempts), however often each retried.
+    assert.equal(new Set(described).size, described.length, 'no warning repeats');
+    assert.ok(warnings.length <= 4, `${warnings.length} warnings`);
 
     rmSync(filler);
     const job = await waitForEnd(batch, jobId!, 120_000);

@@ -2,6 +2,7 @@ import { StorageFullError } from '../errors.js';
 import { ContainerStartError, type Executor, type LogLine } from '../executor.js';
 import type { DomainLogger } from '../logger.js';
 import type { Clock, JobChange, Store } from '../ports.js';
+import { RepeatedFailure } from '../repeated-failure.js';
 import { buildContainerSpec, logDestination } from './container-spec.js';
 import type { Attempt, Job } from './job.js';
 import { type AttemptOutcome, shouldRetry } from './retries.js';
@@ -57,6 +58,8 @@ export class AttemptRunner {
   private readonly active = new Map<string, ActiveAttempt>();
   /** Each attempt's whole run, until its container is removed, by `jobId#attempt`. */
   private readonly runs = new Map<string, Promise<void>>();
+  /** Output and results wait while the store's disk is full; one log for all attempts. */
+  private readonly storeFull: RepeatedFailure;
 
   constructor(
     private readonly store: Store,
@@ -66,7 +69,9 @@ export class AttemptRunner {
     private readonly log: DomainLogger,
     private readonly options: AttemptRunnerOptions,
     private readonly onSettled: () => void,
-  ) {}
+  ) {
+    this.storeFull = new RepeatedFailure(log, 'Storing the output or state of a running job (the job keeps running)');
+  }
 
   /** Attempts this process is currently driving. */
   get running(): number {
@@ -137,7 +142,7 @@ export class AttemptRunner {
       // goes back to RUNNABLE without counting, and is placed again once the engine is back.
       if (!(error instanceof ContainerStartError) || !(await this.executor.ping())) {
         log.warn({ err: error }, 'the executor is unreachable; the job goes back to RUNNABLE');
-        await this.stored(log, () =>
+        await this.stored(job, () =>
           this.store.transitionJobs([
             { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNABLE', attempts: job.attempts.slice(0, -1), computeEnvironmentArn: null } },
           ]),
@@ -154,7 +159,7 @@ export class AttemptRunner {
     active.containerId = started.containerId;
     const dest = logDestination(job, taskIdOf(attempt));
     const attempts = replaceLatest(job, { ...attempt, startedAt: started.startedAt, container: { ...attempt.container, logStreamName: dest.stream } });
-    const moved = await this.stored(log, () =>
+    const moved = await this.stored(job, () =>
       this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNING', startedAt: started.startedAt, attempts } }]),
     );
     if (moved.length === 0) {
@@ -180,18 +185,17 @@ export class AttemptRunner {
       }, Math.max(0, deadline - this.clock.now()));
     }
     const dest = logDestination(job, taskIdOf(attempt));
-    const log = this.log.child({ jobId: job.jobId, attempt: attempt.number });
     let savedAt = this.clock.now();
     const onLines = async (lines: LogLine[]) => {
       const events = lines.map((l) => ({ timestamp: l.timestamp, message: l.message }));
-      await this.stored(log, () => this.sink.appendJobOutput(dest.group, dest.stream, events));
+      await this.stored(job, () => this.sink.appendJobOutput(dest.group, dest.stream, events));
       const last = lines[lines.length - 1];
       // The resume point is saved at most once a second: after a crash of Barge up to a
       // second of output may be stored twice, and none is lost.
       if (last && this.clock.now() - savedAt >= CURSOR_SAVE_INTERVAL_MS) {
         savedAt = this.clock.now();
         const attempts = replaceLatest(job, { ...attempt, logCursor: last.cursor });
-        await this.stored(log, () => this.store.updateJobs([job.jobId], ['RUNNING'], { attempts }));
+        await this.stored(job, () => this.store.updateJobs([job.jobId], ['RUNNING'], { attempts }));
       }
     };
     let exit;
@@ -246,8 +250,7 @@ export class AttemptRunner {
     } else {
       change = { status: 'FAILED', statusReason: outcome.statusReason, stoppedAt, attempts };
     }
-    const log = this.log.child({ jobId: job.jobId, attempt: attempt.number });
-    const moved = await this.stored(log, () => this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING', 'RUNNING'], change }]));
+    const moved = await this.stored(job, () => this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING', 'RUNNING'], change }]));
     if (moved.length > 0) {
       this.log.info({ jobId: job.jobId, attempt: attempt.number, from: job.status, to: change.status, exitCode: outcome.exitCode, reason: outcome.statusReason }, 'job status changed');
     }
@@ -259,23 +262,18 @@ export class AttemptRunner {
    * A write the attempt cannot go on without, tried again while the store's disk is full. The
    * job keeps running meanwhile and its output waits in the engine's log (the follower reads no
    * further), so once space is freed everything is stored and the attempt goes on. Before, a
-   * full logs.db ended a healthy attempt as "lost" and removed its container (issue 11). One
-   * warning per attempt, however long the wait.
+   * full logs.db ended a healthy attempt as "lost" and removed its container (issue 11).
    */
-  private async stored<T>(log: DomainLogger, write: () => Promise<T>): Promise<T> {
+  private async stored<T>(job: Job, write: () => Promise<T>): Promise<T> {
     let delayMs = STORE_RETRY_FIRST_MS;
-    let waitingSince: number | undefined;
     for (;;) {
       try {
         const value = await write();
-        if (waitingSince !== undefined) log.info({ waitedMs: this.clock.now() - waitingSince }, 'the store takes writes again; the attempt goes on');
+        this.storeFull.succeeded();
         return value;
       } catch (error) {
         if (!(error instanceof StorageFullError)) throw error;
-        if (waitingSince === undefined) {
-          waitingSince = this.clock.now();
-          log.warn({ err: error }, 'the store is full; the attempt waits until it takes writes again');
-        }
+        this.storeFull.failed(error, { jobId: job.jobId, attempt: job.attempts.length });
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         delayMs = Math.min(delayMs * 2, STORE_RETRY_MAX_MS);
       }
