@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { DescribeJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { CreateLogGroupCommand, CreateLogStreamCommand, GetLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { batchClient } from '../helpers/clients.js';
+import { removeContainersWithLabelValue } from '../helpers/docker.js';
 import { createEnvironment, createQueue, registerDefinition, shellDefinition } from '../helpers/fixtures.js';
 import { logsClient, streamMessages } from '../helpers/logs-client.js';
 import { startBarge } from '../helpers/server.js';
@@ -37,6 +38,9 @@ describe('a full disk under the data directory', () => {
       batch.destroy();
       logs.destroy();
       await barge.stop();
+      // A job a failed assertion left running (startBarge leaves a given data directory's containers).
+      const instance = first.logs.find((l) => l['msg'] === 'Barge listening')?.['instance'];
+      if (typeof instance === 'string') removeContainersWithLabelValue('barge.instance', instance);
       execFileSync('umount', [mountPoint]);
       rmSync(mountPoint, { recursive: true, force: true });
     });
