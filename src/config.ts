@@ -18,6 +18,8 @@ export interface Config {
   dockerSocket: string;
   pullPolicy: 'always' | 'if-not-present' | 'never';
   jobNetwork: 'host' | 'none';
+  /** Processes and threads a job container may hold at once; 0 leaves it unlimited. */
+  jobPidsLimit: number;
   stopGraceSeconds: number;
   sqliteSynchronous: 'normal' | 'full';
   /** Host names, besides loopback names and IP literals, that requests may name in `Host`. */
@@ -59,6 +61,20 @@ export interface OptionSpec {
   multiple?: true;
 }
 
+/**
+ * A runaway job (a fork bomb, a pool that never reaps its workers) otherwise takes process ids
+ * until the host has none left (pid_max: 32,768 where the kernel's default stands, as on the
+ * development machine), and then nothing on the machine can fork: not dockerd, not Barge, not a
+ * shell to stop the job. Threads count as well, so the limit leaves room for real work: a JVM on
+ * a large host runs a few hundred threads, a parallel build a few hundred processes. 1,024 is
+ * several times that, below the 1,501 processes of the runaway job in issue 11, and 32 runaway
+ * jobs at once are needed to use up a default pid_max. A definition that needs more (or wants
+ * fewer) sets an nproc ulimit, which becomes its container's limit (container-config.ts).
+ */
+const DEFAULT_JOB_PIDS_LIMIT = 1024;
+/** The kernel's largest pid_max (PID_MAX_LIMIT on 64-bit): a larger limit could never bind. */
+const MAX_JOB_PIDS_LIMIT = 4_194_304;
+
 export const OPTIONS: Record<Exclude<keyof Config, 'accessKeys'>, OptionSpec> = {
   host: { flag: 'host', env: 'BARGE_HOST', default: '127.0.0.1', description: 'Address to listen on' },
   port: { flag: 'port', env: 'BARGE_PORT', default: '8700', description: 'TCP port to listen on (0 picks a free one)' },
@@ -84,6 +100,12 @@ export const OPTIONS: Record<Exclude<keyof Config, 'accessKeys'>, OptionSpec> = 
     description: 'When to pull job images: always, if-not-present or never',
   },
   jobNetwork: { flag: 'job-network', env: 'BARGE_JOB_NETWORK', default: 'host', description: 'Network of job containers: host or none' },
+  jobPidsLimit: {
+    flag: 'job-pids-limit',
+    env: 'BARGE_JOB_PIDS_LIMIT',
+    default: String(DEFAULT_JOB_PIDS_LIMIT),
+    description: "Processes and threads a job's container may hold at once, unless its definition sets an nproc ulimit (0: no limit)",
+  },
   stopGraceSeconds: {
     flag: 'stop-grace-seconds',
     env: 'BARGE_STOP_GRACE_SECONDS',
@@ -182,6 +204,10 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
   }
   const jobNetwork = pick('jobNetwork');
   if (jobNetwork !== 'host' && jobNetwork !== 'none') throw new ConfigError(`job network must be host or none, got ${jobNetwork}`);
+  const jobPidsLimit = Number(pick('jobPidsLimit'));
+  if (!/^\d+$/.test(pick('jobPidsLimit')) || jobPidsLimit > MAX_JOB_PIDS_LIMIT) {
+    throw new ConfigError(`job pids limit must be a whole number from 0 (no limit) to ${MAX_JOB_PIDS_LIMIT}, got ${pick('jobPidsLimit')}`);
+  }
   const stopGraceSeconds = Number(pick('stopGraceSeconds'));
   if (!Number.isInteger(stopGraceSeconds) || stopGraceSeconds < 0 || stopGraceSeconds > 3600) {
     throw new ConfigError(`stop grace seconds must be a whole number from 0 to 3600, got ${pick('stopGraceSeconds')}`);
@@ -219,6 +245,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
     dockerSocket: pick('dockerSocket'),
     pullPolicy,
     jobNetwork,
+    jobPidsLimit,
     stopGraceSeconds,
     host: pick('host'),
     port,

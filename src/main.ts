@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -12,6 +12,7 @@ import { createHttpServer } from './protocol/http.js';
 import { SigV4Verifier } from './protocol/sigv4-verifier.js';
 import { DatabaseInUseError } from './store/sqlite/database.js';
 import { SqliteLogStore } from './store/sqlite/log-store.js';
+import { ensurePrivateDirectory } from './store/sqlite/private-files.js';
 import { SqliteStore } from './store/sqlite/store.js';
 
 /**
@@ -51,11 +52,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  mkdirSync(config.dataDir, { recursive: true });
+  const widerMode = ensurePrivateDirectory(config.dataDir);
+  if (widerMode !== undefined) logger.warn({ dataDir: config.dataDir, was: widerMode.toString(8), now: '700' }, 'made the data directory private');
   const clock = { now: () => Date.now() };
-  const storeLog = logger.child({ component: 'store' });
-  const onStoreError = (message: string) => storeLog.warn({ message }, 'background store work failed');
-  const storeOptions = { synchronous: config.sqliteSynchronous, onBackgroundError: onStoreError };
+  const storeOptions = { synchronous: config.sqliteSynchronous, logger: logger.child({ component: 'store' }) };
   const store = new SqliteStore(join(config.dataDir, 'barge.db'), storeOptions);
   const logStore = new SqliteLogStore(join(config.dataDir, 'logs.db'), storeOptions);
   const logs = new Logs({ store: logStore, clock, region: config.region, accountId: config.accountId });
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     socketPath: config.dockerSocket,
     pullPolicy: config.pullPolicy,
     networkMode: config.jobNetwork,
+    pidsLimit: config.jobPidsLimit,
     instanceLabel: instance,
     logger: logger.child({ component: 'executor' }),
   });

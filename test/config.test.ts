@@ -30,10 +30,26 @@ test('bad values are refused with the option named', () => {
     [['--account-id', '12'], /account id/],
     [['--region', 'mars'], /region/],
     [['--log-level', 'loud'], /log level/],
+    [['--job-pids-limit=-1'], /job pids limit/],
+    [['--job-pids-limit', '1.5'], /job pids limit/],
+    [['--job-pids-limit', ''], /job pids limit/],
+    [['--job-pids-limit', '4194305'], /job pids limit/],
     [['--unknown'], /unknown/i],
   ] as const) {
     assert.throws(() => loadConfig([...argv], {}), (e: unknown) => e instanceof ConfigError && pattern.test(e.message));
   }
+});
+
+test('the job pids limit defaults to 1,024; 0 lifts it', () => {
+  const limits = [[], ['--job-pids-limit', '0'], ['--job-pids-limit', '64']].map((argv) => {
+    const config = loadConfig(argv, {});
+    assert.ok(config !== 'help');
+    return config.jobPidsLimit;
+  });
+  assert.deepEqual(limits, [1024, 0, 64]);
+  const fromEnv = loadConfig([], { BARGE_JOB_PIDS_LIMIT: '4096' });
+  assert.ok(fromEnv !== 'help');
+  assert.equal(fromEnv.jobPidsLimit, 4096);
 });
 
 test('README configuration table lists exactly the options the code reads', () => {

@@ -49,6 +49,18 @@ export class InvalidStateError extends DomainError {
   }
 }
 
+/**
+ * A store could not keep a write because the disk that holds it is full. Nothing of the write
+ * was kept, and the same write may succeed once space is freed. Not a DomainError: to a client
+ * it is the service's failure (ServerException, ServiceUnavailableException), not theirs.
+ */
+export class StorageFullError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StorageFullError';
+  }
+}
+
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

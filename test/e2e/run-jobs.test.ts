@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ListJobsCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
+import { ListJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { type CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { createEnvironment, createQueue, registerEcsDefinition, shellDefinition, uniqueName } from '../helpers/fixtures.js';
 import { logsClient, streamMessages } from '../helpers/logs-client.js';
@@ -11,7 +11,7 @@ import { useBarge } from '../helpers/server.js';
 import { describeJob, waitFor, waitForEnd, waitForStatus } from '../helpers/wait.js';
 
 describe('jobs run as containers on the local Docker engine', () => {
-  const server = useBarge({ args: ['--stop-grace-seconds', '2'] });
+  const server = useBarge({ args: ['--stop-grace-seconds', '2', '--job-pids-limit', '64'] });
   let logs: CloudWatchLogsClient;
   let queue: { name: string; arn: string };
   let ceName: string;
@@ -167,6 +167,39 @@ describe('jobs run as containers on the local Docker engine', () => {
     }
     assert.equal(count, lines + 1);
     assert.equal(lastMessage, 'last-line');
+  });
+
+  test('a runaway job is held to --job-pids-limit; a definition with an nproc ulimit gets that many', async () => {
+    // Forks up to 300 sleeps and prints how many processes it holds (shell builtins only: once
+    // the cap is reached nothing else can fork), then its nproc ulimit.
+    const script = '(i=0; while [ $i -lt 300 ]; do sleep 60 & i=$((i+1)); done) 2>/dev/null; set -- /proc/[0-9]*; echo $#; ulimit -u';
+    const counts: number[] = [];
+    for (const ulimits of [undefined, [{ name: 'nproc', softLimit: 200, hardLimit: 200 }]]) {
+      const name = uniqueName('forks');
+      await server.client.send(
+        new RegisterJobDefinitionCommand({
+          jobDefinitionName: name,
+          type: 'container',
+          containerProperties: {
+            image: 'localhost/busybox:latest',
+            command: ['sh', '-c', script],
+            resourceRequirements: [{ type: 'VCPU', value: '1' }, { type: 'MEMORY', value: '256' }],
+            ...(ulimits ? { ulimits } : {}),
+          },
+        }),
+      );
+      const job = await waitForEnd(server.client, (await submit(name)).jobId!);
+      assert.equal(job.status, 'SUCCEEDED', job.statusReason);
+      const output = await waitFor('the count', async () => {
+        const m = await streamMessages(logs, '/aws/batch/job', job.container!.logStreamName!);
+        return m.length >= 2 ? m : undefined;
+      });
+      counts.push(Number(output[0]));
+      if (ulimits) assert.equal(output[1], '200', 'the ulimit applies as given');
+    }
+    const [capped, raised] = counts as [number, number];
+    assert.ok(capped <= 64 && capped >= 61, `${capped} processes under the default limit of 64`);
+    assert.ok(raised <= 200 && raised >= 197, `${raised} processes under nproc 200`);
   });
 
   test('a job kind Barge cannot run yet fails at once with a reason that says so', async () => {

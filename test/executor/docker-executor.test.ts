@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ContainerStartError, type LogLine } from '../../src/domain/executor.js';
+import { ContainerStartError, type ContainerSpec, type LogLine } from '../../src/domain/executor.js';
+import { pidsLimit } from '../../src/executor/docker/container-config.js';
 import { DockerExecutor } from '../../src/executor/docker/docker-executor.js';
 import { parseNanos } from '../../src/executor/docker/engine-time.js';
 import { MAX_LINE_BYTES } from '../../src/executor/docker/log-lines.js';
@@ -247,6 +248,59 @@ test('user, read-only root file system, ulimits, init, shared memory and tmpfs a
   assert.match(output, /\s16\s.*\/dev\/shm/);
   assert.match(output, /\s8\s.*\/scratch/);
   assert.match(output, /noexec/);
+});
+
+/**
+ * Forks up to 200 `sleep`s, then reports how many processes the container holds, with shell
+ * builtins only (once the cap is reached nothing else can fork), and its nproc ulimits.
+ */
+const FORK_LOOP = [
+  'sh',
+  '-c',
+  '(i=0; while [ $i -lt 200 ]; do sleep 60 & i=$((i+1)); done) 2>/dev/null; set -- /proc/[0-9]*; echo $#; ulimit -u; ulimit -Hu',
+];
+
+async function processesAfterForkLoop(t: { after: (fn: () => Promise<void>) => void }, runner: DockerExecutor, overrides: Partial<ContainerSpec> = {}) {
+  const run = await runToExit(runner, containerSpec({ command: FORK_LOOP, ...overrides }));
+  t.after(() => runner.remove(run.containerId));
+  assert.equal(run.exit.exitCode, 0, run.stderr.join('\n'));
+  const info = await engine.getContainer(run.containerId).inspect();
+  const [processes, soft, hard] = run.stdout;
+  return { processes: Number(processes), nproc: [soft, hard], pidsLimit: info.HostConfig.PidsLimit };
+}
+
+test('a job holds at most the pids limit of processes; an nproc ulimit replaces that limit and applies as given', async (t) => {
+  const limited = new DockerExecutor({ pullPolicy: 'never', networkMode: 'none', instanceLabel: runLabel, pidsLimit: 40 });
+  // Without a limit the loop gets all 200 (plus the shell): the probe itself can fail.
+  const free = await processesAfterForkLoop(t, executor);
+  assert.equal(free.processes, 201);
+
+  const capped = await processesAfterForkLoop(t, limited);
+  assert.equal(capped.pidsLimit, 40);
+  assert.ok(capped.processes <= 40 && capped.processes >= 37, `${capped.processes} processes`);
+
+  // Root is exempt from RLIMIT_NPROC, so the ulimit alone would not hold it: the hard limit
+  // becomes the container's pids limit, lower or higher than the default.
+  const fewer = await processesAfterForkLoop(t, limited, { ulimits: [{ name: 'nproc', soft: 10, hard: 20 }] });
+  assert.equal(fewer.pidsLimit, 20);
+  assert.deepEqual(fewer.nproc, ['10', '20']);
+  assert.ok(fewer.processes <= 20 && fewer.processes >= 17, `${fewer.processes} processes`);
+  const more = await processesAfterForkLoop(t, limited, { ulimits: [{ name: 'nproc', soft: 150, hard: 150 }] });
+  assert.equal(more.pidsLimit, 150);
+  assert.ok(more.processes <= 150 && more.processes >= 147, `${more.processes} processes`);
+
+  // For any other user the kernel applies the soft ulimit as given, below the pids limit.
+  const user = await processesAfterForkLoop(t, limited, { user: 'nobody', ulimits: [{ name: 'nproc', soft: 10, hard: 20 }] });
+  assert.equal(user.pidsLimit, 20);
+  assert.deepEqual(user.nproc, ['10', '20']);
+  assert.ok(user.processes <= 10, `${user.processes} processes`);
+
+  // -1 is "unlimited" in Docker's ulimit syntax. This engine refuses to raise nproc past its own
+  // hard limit (the job fails to start, as `docker run --ulimit nproc=-1` does here), but one run
+  // with LimitNPROC=infinity (Debian's docker.service) takes it, and then no pids limit applies.
+  assert.equal(pidsLimit([{ name: 'nproc', soft: -1, hard: -1 }], 40), -1);
+  assert.equal(pidsLimit([{ name: 'nofile', soft: 10, hard: 10 }], 40), 40);
+  assert.equal(pidsLimit([], 0), -1);
 });
 
 test('labels and resource limits are set on the container', async (t) => {

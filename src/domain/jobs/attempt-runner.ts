@@ -1,6 +1,8 @@
+import { StorageFullError } from '../errors.js';
 import { ContainerStartError, type Executor, type LogLine } from '../executor.js';
 import type { DomainLogger } from '../logger.js';
 import type { Clock, JobChange, Store } from '../ports.js';
+import { RepeatedFailure } from '../repeated-failure.js';
 import { buildContainerSpec, logDestination } from './container-spec.js';
 import type { Attempt, Job } from './job.js';
 import { type AttemptOutcome, shouldRetry } from './retries.js';
@@ -29,6 +31,8 @@ export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usag
 const CURSOR_SAVE_INTERVAL_MS = 1000;
 const REMOVE_RETRY_FIRST_MS = 1000;
 const REMOVE_RETRY_MAX_MS = 10_000;
+const STORE_RETRY_FIRST_MS = 500;
+const STORE_RETRY_MAX_MS = 5000;
 /**
  * How long a shutdown waits for attempts whose container has already exited: recording the
  * result and removing the container take a few engine and store calls. Without the wait, a
@@ -54,6 +58,8 @@ export class AttemptRunner {
   private readonly active = new Map<string, ActiveAttempt>();
   /** Each attempt's whole run, until its container is removed, by `jobId#attempt`. */
   private readonly runs = new Map<string, Promise<void>>();
+  /** Output and results wait while the store's disk is full; one log for all attempts. */
+  private readonly storeFull: RepeatedFailure;
 
   constructor(
     private readonly store: Store,
@@ -63,7 +69,9 @@ export class AttemptRunner {
     private readonly log: DomainLogger,
     private readonly options: AttemptRunnerOptions,
     private readonly onSettled: () => void,
-  ) {}
+  ) {
+    this.storeFull = new RepeatedFailure(log, 'Storing the output or state of a running job (the job keeps running)');
+  }
 
   /** Attempts this process is currently driving. */
   get running(): number {
@@ -134,9 +142,11 @@ export class AttemptRunner {
       // goes back to RUNNABLE without counting, and is placed again once the engine is back.
       if (!(error instanceof ContainerStartError) || !(await this.executor.ping())) {
         log.warn({ err: error }, 'the executor is unreachable; the job goes back to RUNNABLE');
-        await this.store.transitionJobs([
-          { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNABLE', attempts: job.attempts.slice(0, -1), computeEnvironmentArn: null } },
-        ]);
+        await this.stored(job, () =>
+          this.store.transitionJobs([
+            { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNABLE', attempts: job.attempts.slice(0, -1), computeEnvironmentArn: null } },
+          ]),
+        );
         this.active.delete(job.jobId);
         this.onSettled();
         return;
@@ -149,9 +159,9 @@ export class AttemptRunner {
     active.containerId = started.containerId;
     const dest = logDestination(job, taskIdOf(attempt));
     const attempts = replaceLatest(job, { ...attempt, startedAt: started.startedAt, container: { ...attempt.container, logStreamName: dest.stream } });
-    const moved = await this.store.transitionJobs([
-      { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNING', startedAt: started.startedAt, attempts } },
-    ]);
+    const moved = await this.stored(job, () =>
+      this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNING', startedAt: started.startedAt, attempts } }]),
+    );
     if (moved.length === 0) {
       // Terminated or otherwise moved on while the container was starting.
       await this.executor.stop(started.containerId, this.options.stopGraceSeconds);
@@ -177,13 +187,15 @@ export class AttemptRunner {
     const dest = logDestination(job, taskIdOf(attempt));
     let savedAt = this.clock.now();
     const onLines = async (lines: LogLine[]) => {
-      await this.sink.appendJobOutput(dest.group, dest.stream, lines.map((l) => ({ timestamp: l.timestamp, message: l.message })));
+      const events = lines.map((l) => ({ timestamp: l.timestamp, message: l.message }));
+      await this.stored(job, () => this.sink.appendJobOutput(dest.group, dest.stream, events));
       const last = lines[lines.length - 1];
       // The resume point is saved at most once a second: after a crash of Barge up to a
       // second of output may be stored twice, and none is lost.
       if (last && this.clock.now() - savedAt >= CURSOR_SAVE_INTERVAL_MS) {
         savedAt = this.clock.now();
-        await this.store.updateJobs([job.jobId], ['RUNNING'], { attempts: replaceLatest(job, { ...attempt, logCursor: last.cursor }) });
+        const attempts = replaceLatest(job, { ...attempt, logCursor: last.cursor });
+        await this.stored(job, () => this.store.updateJobs([job.jobId], ['RUNNING'], { attempts }));
       }
     };
     let exit;
@@ -238,12 +250,34 @@ export class AttemptRunner {
     } else {
       change = { status: 'FAILED', statusReason: outcome.statusReason, stoppedAt, attempts };
     }
-    const moved = await this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING', 'RUNNING'], change }]);
+    const moved = await this.stored(job, () => this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING', 'RUNNING'], change }]));
     if (moved.length > 0) {
       this.log.info({ jobId: job.jobId, attempt: attempt.number, from: job.status, to: change.status, exitCode: outcome.exitCode, reason: outcome.statusReason }, 'job status changed');
     }
     this.active.delete(job.jobId);
     this.onSettled();
+  }
+
+  /**
+   * A write the attempt cannot go on without, tried again while the store's disk is full. The
+   * job keeps running meanwhile and its output waits in the engine's log (the follower reads no
+   * further), so once space is freed everything is stored and the attempt goes on. Before, a
+   * full logs.db ended a healthy attempt as "lost" and removed its container (issue 11).
+   */
+  private async stored<T>(job: Job, write: () => Promise<T>): Promise<T> {
+    let delayMs = STORE_RETRY_FIRST_MS;
+    for (;;) {
+      try {
+        const value = await write();
+        this.storeFull.succeeded();
+        return value;
+      } catch (error) {
+        if (!(error instanceof StorageFullError)) throw error;
+        this.storeFull.failed(error, { jobId: job.jobId, attempt: job.attempts.length });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        delayMs = Math.min(delayMs * 2, STORE_RETRY_MAX_MS);
+      }
+    }
   }
 
   /**

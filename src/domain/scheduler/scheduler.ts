@@ -1,4 +1,5 @@
 import type { Arns } from '../arn.js';
+import { StorageFullError } from '../errors.js';
 import type { Executor } from '../executor.js';
 import type { AttemptRunner } from '../jobs/attempt-runner.js';
 import { containerName } from '../jobs/container-spec.js';
@@ -6,6 +7,7 @@ import type { Job } from '../jobs/job.js';
 import type { DependencyProgress } from '../jobs/progress.js';
 import type { DomainLogger } from '../logger.js';
 import type { Store } from '../ports.js';
+import { RepeatedFailure } from '../repeated-failure.js';
 import type { Dispatcher } from './dispatcher.js';
 
 /** How often the scheduler looks again when nothing wakes it (time limits, timeouts of waits). */
@@ -25,6 +27,8 @@ export class Scheduler {
   private stopped = false;
   private recovered = false;
   private pending: NodeJS.Timeout | undefined;
+  /** Passes fail once a second while the store's disk is full; that is logged, but not every time. */
+  private readonly storeFull: RepeatedFailure;
 
   constructor(
     private readonly store: Store,
@@ -35,7 +39,9 @@ export class Scheduler {
     private readonly runner: AttemptRunner,
     private readonly containerNamePrefix: string,
     private readonly log: DomainLogger,
-  ) {}
+  ) {
+    this.storeFull = new RepeatedFailure(log, 'Scheduling pass');
+  }
 
   async start(): Promise<void> {
     await this.tryRecover();
@@ -81,8 +87,10 @@ export class Scheduler {
       try {
         const changed = (await this.progress.run()) + (await this.dispatcher.pass());
         if (changed > 0) this.again = true;
+        this.storeFull.succeeded();
       } catch (error) {
-        this.log.error({ err: error }, 'scheduler pass failed');
+        if (error instanceof StorageFullError) this.storeFull.failed(error);
+        else this.log.error({ err: error }, 'scheduler pass failed');
         return;
       }
       // Under a steady stream of submits a wake arrives during every pass; spacing passes by

@@ -19,6 +19,8 @@ export interface ContainerConfigOptions {
   labelPrefix: string;
   instanceLabel: string;
   hostCpus: number;
+  /** The container's process limit when the definition sets no nproc ulimit; 0: none. */
+  pidsLimit: number;
 }
 
 const MIB = 1024 * 1024;
@@ -56,6 +58,7 @@ export function containerCreateOptions(spec: ContainerSpec, options: ContainerCo
       ...(spec.sharedMemoryMiB !== undefined ? { ShmSize: spec.sharedMemoryMiB * MIB } : {}),
       ...(spec.tmpfs?.length ? { Tmpfs: tmpfsMounts(spec.tmpfs) } : {}),
       Ulimits: spec.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+      PidsLimit: pidsLimit(spec.ulimits, options.pidsLimit),
       // `Binds` rather than `Mounts`: like an ECS host volume, a missing source directory is
       // created by the engine instead of failing the job.
       Binds: spec.mounts.map((m) => `${m.hostPath}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`),
@@ -77,6 +80,21 @@ export function cpuLimits(vcpus: number, hostCpus: number): { NanoCpus: number; 
     NanoCpus: Math.round(Math.min(vcpus, hostCpus) * 1e9),
     CpuShares: Math.min(Math.max(shares, MIN_CPU_SHARES), MAX_CPU_SHARES),
   };
+}
+
+/**
+ * The container's cap on processes and threads (the pids cgroup), which binds every user in it.
+ * An nproc ulimit alone does not: the kernel counts it per user id across the whole host and
+ * never applies it to root, which most job images run as, so a root job with nproc 20 still
+ * forked hundreds of processes. A definition's nproc hard limit therefore also becomes its
+ * container's pids limit, up or down from the default, and the ulimit itself is passed on as
+ * given. A hard limit of -1 (unlimited in Docker's ulimit syntax) or 0 lifts the cap: the
+ * engine reads a pids limit of -1 as none.
+ */
+export function pidsLimit(ulimits: ContainerSpec['ulimits'], defaultLimit: number): number {
+  const nproc = ulimits.find((u) => u.name === 'nproc');
+  const limit = nproc ? nproc.hard : defaultLimit;
+  return limit > 0 ? limit : -1;
 }
 
 function tmpfsMounts(tmpfs: NonNullable<ContainerSpec['tmpfs']>): Record<string, string> {

@@ -30,6 +30,11 @@ export interface DockerExecutorOptions {
    * installs) never list or adopt each other's containers; default `default`.
    */
   instanceLabel?: string;
+  /**
+   * Processes and threads a job's container may hold when its definition sets no nproc ulimit
+   * (container-config.ts); default 0, no limit. The server passes its configured limit.
+   */
+  pidsLimit?: number;
   logger?: Logger;
 }
 
@@ -44,6 +49,7 @@ export class DockerExecutor implements Executor {
   private readonly networkMode: NetworkMode;
   private readonly labelPrefix: string;
   private readonly instanceLabel: string;
+  private readonly pidsLimit: number;
   private readonly cpus = availableParallelism();
   private readonly logger: Logger | undefined;
   private readonly starting = new Map<string, Promise<{ containerId: string; startedAt: number }>>();
@@ -64,6 +70,7 @@ export class DockerExecutor implements Executor {
     this.networkMode = options.networkMode ?? 'host';
     this.labelPrefix = options.labelPrefix ?? 'barge';
     this.instanceLabel = options.instanceLabel ?? 'default';
+    this.pidsLimit = options.pidsLimit ?? 0;
     this.logger = options.logger;
     this.images = new ImagePuller(this.docker, options.pullPolicy, options.logger);
   }
@@ -97,6 +104,7 @@ export class DockerExecutor implements Executor {
           labelPrefix: this.labelPrefix,
           instanceLabel: this.instanceLabel,
           hostCpus: this.cpus,
+          pidsLimit: this.pidsLimit,
         }),
       );
     } catch (error) {

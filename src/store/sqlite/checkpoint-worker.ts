@@ -25,6 +25,7 @@ function checkpoint(mode: 'PASSIVE' | 'RESTART'): CheckpointResult {
   return (db.pragma(`wal_checkpoint(${mode})`) as CheckpointResult[])[0]!;
 }
 
+let failing = false;
 const timer = setInterval(() => {
   try {
     // PASSIVE never takes the writer lock: the server keeps committing while frames are copied.
@@ -34,7 +35,10 @@ const timer = setInterval(() => {
     // holds the writer lock while it copies what PASSIVE left (little) and syncs; the next
     // commit then writes from the start of the log again.
     if (passive.log >= options.restartFrames) checkpoint('RESTART');
+    if (failing) port.postMessage({ kind: 'recovered' } satisfies CheckpointerMessage);
+    failing = false;
   } catch (error) {
+    failing = true;
     port.postMessage({ kind: 'error', message: (error as Error).message } satisfies CheckpointerMessage);
   }
 }, options.intervalMs);

@@ -11,7 +11,16 @@ export interface CheckpointerOptions {
   busyTimeoutMs: number;
 }
 
-export type CheckpointerMessage = { kind: 'stop' } | { kind: 'error'; message: string };
+/** `error`: a checkpoint failed; `recovered`: one succeeded after failures. */
+export type CheckpointerMessage = { kind: 'stop' } | { kind: 'error'; message: string } | { kind: 'recovered' };
+
+/** Hears how the worker's checkpoints go; the worker reports every failure, and the first success after them. */
+export interface CheckpointerEvents {
+  failed(message: string): void;
+  recovered(): void;
+  /** The worker ended without being asked to. */
+  exited(): void;
+}
 
 /**
  * Checkpoints one WAL-mode SQLite file from a worker thread. SQLite's own automatic checkpoint
@@ -26,17 +35,18 @@ export class WalCheckpointer {
   private readonly exited: Promise<void>;
   private stopping = false;
 
-  constructor(options: CheckpointerOptions, onError: (message: string) => void, onExit: () => void) {
+  constructor(options: CheckpointerOptions, events: CheckpointerEvents) {
     this.worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: options });
     // The owner closes it; it never keeps the process alive on its own.
     this.worker.unref();
     this.worker.on('message', (message: CheckpointerMessage) => {
-      if (message.kind === 'error') onError(message.message);
+      if (message.kind === 'error') events.failed(message.message);
+      else if (message.kind === 'recovered') events.recovered();
     });
-    this.worker.on('error', (error: unknown) => onError(error instanceof Error ? error.message : String(error)));
+    this.worker.on('error', (error: unknown) => events.failed(error instanceof Error ? error.message : String(error)));
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', () => {
-        if (!this.stopping) onExit();
+        if (!this.stopping) events.exited();
         resolve();
       });
     });

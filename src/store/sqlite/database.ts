@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
 import type { Slice } from '../../domain/common.js';
+import type { DomainLogger } from '../../domain/logger.js';
+import { RepeatedFailure } from '../../domain/repeated-failure.js';
 import { WalCheckpointer } from './checkpointer.js';
 import type { Migration } from './migrations.js';
+import { ensurePrivateStoreFiles } from './private-files.js';
 
 /**
  * How hard a commit waits for the disk. In WAL mode `normal` commits survive a crash or kill -9
@@ -14,6 +17,8 @@ export type SynchronousMode = 'normal' | 'full';
 
 /** Thrown when another process holds the database: two Barge servers on one data directory. */
 export class DatabaseInUseError extends Error {}
+
+export type StoreLogger = Pick<DomainLogger, 'warn' | 'info'>;
 
 /** An open store file: its connection, and what must happen when the store closes. */
 export interface SqliteFile {
@@ -28,8 +33,14 @@ const AUTOCHECKPOINT_FRAMES = 1000;
 export interface StoreFileOptions {
   /** Default `full`; the server passes its configured mode. */
   synchronous?: SynchronousMode;
-  /** Hears of failed WAL checkpoints (they run in a worker thread). Default: a process warning. */
-  onBackgroundError?: (message: string) => void;
+  /**
+   * Hears how background work goes: WAL checkpoints run in a worker thread, and while they fail
+   * (a full disk) the first failure is a warning, repeats are summarised once a minute and
+   * recovery is an info line. Default: warnings become process warnings.
+   */
+  logger?: StoreLogger;
+  /** How often a failure that keeps repeating is summarised; default once a minute. */
+  repeatSummaryIntervalMs?: number;
   /** WAL size in pages at which the checkpoint worker makes the log start over. Default 16,384. */
   walRestartFrames?: number;
 }
@@ -44,10 +55,13 @@ export interface StoreFileOptions {
  * twice, so it is refused at start. The owner holds an exclusive lock on `<file>.lock`, a small
  * SQLite file of its own, for as long as the store is open; the operating system drops the lock
  * when the process dies, kill -9 included.
+ *
+ * The file, its lock, WAL and shared-memory files are readable by their owner only
+ * (private-files.ts).
  */
 export function openDatabase(file: string, migrations: readonly Migration[], options: StoreFileOptions = {}): SqliteFile {
   const synchronous = options.synchronous ?? 'full';
-  const onBackgroundError = options.onBackgroundError ?? ((message: string) => process.emitWarning(`${file}: ${message}`));
+  ensurePrivateStoreFiles(file);
   const lock = lockStoreFile(file);
   let db: Database.Database;
   try {
@@ -57,12 +71,17 @@ export function openDatabase(file: string, migrations: readonly Migration[], opt
     throw error;
   }
   db.pragma('wal_autocheckpoint = 0');
+  const logger = options.logger ?? processWarnings(file);
+  const checkpoints = new RepeatedFailure(logger, `WAL checkpoint of ${file}`, { intervalMs: options.repeatSummaryIntervalMs });
   const checkpointer = new WalCheckpointer(
     { file, synchronous, intervalMs: 100, restartFrames: options.walRestartFrames ?? 16_384, busyTimeoutMs: 5000 },
-    onBackgroundError,
-    () => {
-      onBackgroundError('the WAL checkpoint worker stopped; SQLite checkpoints in the server thread from now on');
-      if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_FRAMES}`);
+    {
+      failed: (message) => checkpoints.failed(new Error(message)),
+      recovered: () => checkpoints.succeeded(),
+      exited: () => {
+        logger.warn({ file }, 'the WAL checkpoint worker stopped; SQLite checkpoints in the server thread from now on');
+        if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_FRAMES}`);
+      },
     },
   );
   return {
@@ -73,6 +92,13 @@ export function openDatabase(file: string, migrations: readonly Migration[], opt
       db.close();
       lock.close();
     },
+  };
+}
+
+function processWarnings(file: string): StoreLogger {
+  return {
+    warn: (fields: { err?: Error }, message?: string) => process.emitWarning(`${file}: ${message ?? ''}${fields.err ? `: ${fields.err.message}` : ''}`),
+    info: () => undefined,
   };
 }
 

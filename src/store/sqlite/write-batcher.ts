@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { StorageFullError } from '../../domain/errors.js';
 
 interface PendingWrite {
   apply: () => unknown;
@@ -13,6 +14,10 @@ interface PendingWrite {
  * is never sent for a write that is not durable; with synchronous=FULL one fsync covers the
  * whole group, which is what lets 16 concurrent SubmitJob clients go far beyond one commit per
  * fsync.
+ *
+ * A write that fails because the disk is full (SQLite's SQLITE_FULL, at its statements or at
+ * the commit) is rejected with a StorageFullError; SQLite has rolled it back, and the same write
+ * succeeds once space is freed.
  */
 export class WriteBatcher {
   private queue: PendingWrite[] = [];
@@ -21,7 +26,7 @@ export class WriteBatcher {
   private readonly runAlone: (apply: () => unknown) => unknown;
   private readonly runGroup: (writes: PendingWrite[]) => { ok: boolean; value: unknown }[];
 
-  constructor(db: Database) {
+  constructor(private readonly db: Database) {
     // A better-sqlite3 transaction function uses BEGIN/COMMIT on its own and a SAVEPOINT when
     // called inside another transaction. Top-level ones BEGIN IMMEDIATE: the write lock is taken
     // first, where SQLite waits out a busy lock (the checkpoint worker holds it briefly when it
@@ -70,7 +75,7 @@ export class WriteBatcher {
           return result;
         });
       } catch (error) {
-        write.reject(applied ? new Error('SQLite commit failed', { cause: error }) : error);
+        write.reject(this.failure(error, applied));
         return;
       }
       write.resolve(value);
@@ -80,9 +85,16 @@ export class WriteBatcher {
     try {
       results = this.runGroup(writes);
     } catch (error) {
-      for (const w of writes) w.reject(new Error('SQLite commit failed', { cause: error }));
+      for (const w of writes) w.reject(this.failure(error, true));
       return;
     }
-    results.forEach((r, i) => (r.ok ? writes[i]!.resolve(r.value) : writes[i]!.reject(r.value)));
+    results.forEach((r, i) => (r.ok ? writes[i]!.resolve(r.value) : writes[i]!.reject(this.failure(r.value, false))));
+  }
+
+  private failure(error: unknown, committing: boolean): unknown {
+    if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_FULL') {
+      return new StorageFullError(`the disk holding ${this.db.name} is full`, { cause: error });
+    }
+    return committing ? new Error('SQLite commit failed', { cause: error }) : error;
   }
 }
