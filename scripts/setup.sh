@@ -42,10 +42,11 @@ command -v dockerd >/dev/null || pkgs+=(docker.io)
 command -v python3 >/dev/null || pkgs+=(python3)
 command -v make    >/dev/null || pkgs+=(make)
 command -v g++     >/dev/null || pkgs+=(g++)
-# The README's quick start runs localhost/busybox:latest, built below from Debian's busybox-static
+# The README's quick start uses the AWS CLI (Debian's v2) and localhost/busybox:latest, built
+# below from Debian's busybox-static
+installed awscli || [ -x /usr/bin/aws ] || pkgs+=(awscli)
 installed busybox-static || pkgs+=(busybox-static)
 if [ "$TEST" = 1 ]; then
-  installed awscli || [ -x /usr/bin/aws ] || pkgs+=(awscli)
   # boto3 for scripts/smoke-boto3.py, from Debian when the machine's python3 has none
   python3 -c 'import boto3' 2>/dev/null || installed python3-boto3 || pkgs+=(python3-boto3)
   # libfaketime: test/e2e/time-limit-actions.test.ts runs Barge 700 s in the future
