@@ -5,7 +5,7 @@
  */
 import { cpus } from 'node:os';
 import type { RegisterJobDefinitionCommandInput } from '@aws-sdk/client-batch';
-import { makeClient } from './client.js';
+import { CREDENTIALS, makeClient } from './client.js';
 import { runJobBenchmarks } from './job-report.js';
 import { type BenchConfig, loadBenchConfig } from './config.js';
 import { describeMachine, machineCpu } from './machine.js';
@@ -101,6 +101,39 @@ async function benchBargeFullSync(config: BenchConfig): Promise<{ sequential: Ru
   }
 }
 
+/**
+ * SubmitJob with SigV4 verification on (access keys configured) against Barge in local mode,
+ * with wire clients: two fresh servers warmed up alike, then their concurrent runs alternate in
+ * rounds (the VM's speed drifts), each figure the server's total over its rounds.
+ */
+async function benchVerification(config: BenchConfig): Promise<{ unverified: Run; verified: Run }> {
+  const keys = { BARGE_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, BARGE_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey };
+  const sides = [
+    { label: 'Barge (local mode)', server: await startBarge(config.bargeNodeArgs, config.dataDirParent), ledger: new JobLedger() },
+    { label: 'Barge (signatures verified)', server: await startBarge(config.bargeNodeArgs, config.dataDirParent, [], keys), ledger: new JobLedger() },
+  ];
+  try {
+    for (const side of sides) {
+      await setUp(side.server, 'arn:aws:iam::123456789012:role/bench-batch-service', BARGE_DEFINITION);
+      await warmUp(config, side.server, side.ledger, 'wire', side.label);
+    }
+    const totals: (Run | undefined)[] = [undefined, undefined];
+    let left = config.submitJobs;
+    for (let round = 0; round < config.sequentialRounds && left > 0; round++) {
+      const jobs = Math.ceil(left / (config.sequentialRounds - round));
+      left -= jobs;
+      for (const [i, side] of sides.entries()) {
+        progress(`${side.label}: SubmitJob × ${jobs}, ${config.clients} wire clients (round ${round + 1} of ${config.sequentialRounds})`);
+        const run = await submitMany(side.server, side.ledger, jobs, config.clients, 'wire');
+        totals[i] = totals[i] ? combine(totals[i]!, run) : run;
+      }
+    }
+    return { unverified: totals[0]!, verified: totals[1]! };
+  } finally {
+    for (const side of sides) await side.server.stop();
+  }
+}
+
 async function benchBarge(config: BenchConfig, server: ServerHandle, ledger: JobLedger, measured: { cold: Run | undefined; sequential: Run }, memoryAtStart: MemorySample): Promise<Figures> {
   const memory: MemorySample[] = [memoryAtStart];
   const throughput = await submitThroughput(config, server, ledger, measured);
@@ -189,6 +222,7 @@ async function main(): Promise<void> {
     const sharing = { others: Math.max(0, othersMs) / capacityMs, steal: (cpuNow.stealMs - cpuAtStart.stealMs) / capacityMs };
     // After the sharing figure, which counts only the servers above as the benchmark's own.
     bargeFigures.fullSync = await benchBargeFullSync(config);
+    bargeFigures.verification = await benchVerification(config);
     printSummary(config, { machine, sharing }, bargeFigures, motoFigures);
     // The job-running part starts fresh servers of its own once these are stopped.
     await stopAll();

@@ -67,11 +67,12 @@ export function cpuMsOf(pid: number): number {
 }
 
 /** `nodeArgs` go to the server's node (e.g. --cpu-prof); the data dir is a fresh temp dir. */
-export async function startBarge(nodeArgs: string[], dataDirParent: string = tmpdir(), bargeArgs: string[] = []): Promise<ServerHandle> {
+export async function startBarge(nodeArgs: string[], dataDirParent: string = tmpdir(), bargeArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerHandle> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(dataDirParent, 'barge-bench-'));
   const child = spawn(process.execPath, [...nodeArgs, BARGE_MAIN, '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn', ...bargeArgs], {
     stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env },
   });
   const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
   try {

@@ -23,6 +23,8 @@ export interface Figures {
   sdk: { sequential: Run; concurrent: Run };
   /** Barge only: the wire runs again with --sqlite-synchronous full. */
   fullSync?: { sequential: Run; concurrent: Run };
+  /** Barge only: concurrent wire runs of two fresh servers in alternating rounds, local mode and with access keys. */
+  verification?: { unverified: Run; verified: Run };
   /** The bulk submission that brought the server up to `describedWith` jobs. */
   fill?: Run;
   describe: DescribeResult;
@@ -82,6 +84,14 @@ export function printSummary(config: BenchConfig, context: RunContext, barge: Fi
           rate(`SubmitJob, synchronous=full, ${n} wire clients (jobs/s)`, barge.fullSync.concurrent.perSecond, moto?.concurrent.perSecond, false),
         ]
       : []),
+    ...(barge.verification
+      ? [
+          [`SubmitJob, ${n} wire clients, local mode, paired (jobs/s)`, fmt(barge.verification.unverified.perSecond), '', ''],
+          ['  server / client CPU per job (ms)', cpuPair(barge.verification.unverified.cpu), '', ''],
+          [`SubmitJob, ${n} wire clients, signatures verified (jobs/s)`, fmt(barge.verification.verified.perSecond), '', ''],
+          ['  server / client CPU per job (ms)', cpuPair(barge.verification.verified.cpu), '', ''],
+        ]
+      : []),
     [`Bulk SubmitJob to fill (jobs/s; ${config.fillClients} / ${n} clients)`, fmt(barge.fill?.perSecond), fmt(moto?.fill?.perSecond), ''],
     ['Jobs stored during DescribeJobs', fmt(barge.describedWith), fmt(moto?.describedWith), ''],
     ['DescribeJobs, 100 ids: p50 (ms)', fmt(barge.describe.p50, 2), fmt(moto?.describe.p50, 2), times(quicker(barge.describe.p50, moto?.describe.p50))],
@@ -103,6 +113,15 @@ export function printSummary(config: BenchConfig, context: RunContext, barge: Fi
     [`SubmitJob, ${n} clients ≥ 2,000 jobs/s`, `${fmt(barge.concurrent.perSecond)} jobs/s`, verdict(barge.concurrent.perSecond >= 2000)],
     ...(barge.fullSync
       ? [[`  the same with synchronous=full`, `${fmt(barge.fullSync.concurrent.perSecond)} jobs/s`, verdict(barge.fullSync.concurrent.perSecond >= 2000)]]
+      : []),
+    ...(barge.verification
+      ? [
+          [
+            `SubmitJob with signatures verified ≥ 90% of local mode, ${n} clients`,
+            `${fmt((barge.verification.verified.perSecond / barge.verification.unverified.perSecond) * 100, 1)}%`,
+            verdict(barge.verification.verified.perSecond >= 0.9 * barge.verification.unverified.perSecond),
+          ],
+        ]
       : []),
     ...([['1 client', barge.sequential, moto?.sequential], [`${n} clients`, barge.concurrent, moto?.concurrent]] as const).map(([label, b, m]) => {
       const r = faster(b.perSecond, m?.perSecond);

@@ -68,6 +68,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CONNECTION_CHECK_INTERVAL_MS },
   });
   capConnections(app.server, deps.maxConnections, deps.logger);
+  EdgeGuard.decorate(app);
+  for (const member of ['operation', 'service']) app.decorateRequest(member, undefined);
   const guard = new EdgeGuard({
     allowedHosts: deps.allowedHosts,
     listenHost: deps.listenHost,

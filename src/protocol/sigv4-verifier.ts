@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
 import {
   ALGORITHM_IDENTIFIER,
   SignatureV4Base,
@@ -38,6 +38,7 @@ const MISMATCH =
 const BAD_TOKEN = 'The security token included in the request is invalid.';
 /** Signing keys change daily per key, region and service: a few hundred cover any real use. */
 const SIGNING_KEY_CACHE_SIZE = 512;
+const CANONICAL_PATH_CACHE_SIZE = 1024;
 
 /**
  * Checks SigV4 signatures (aws-batch-api.md §3) against configured keys. The signing arithmetic
@@ -51,7 +52,11 @@ const SIGNING_KEY_CACHE_SIZE = 512;
 export class SigV4Verifier {
   private readonly keys: Map<string, VerifiedKey>;
   private readonly canonicaliser = new Canonicaliser();
+  /** The same, for requests whose path is canonical already (from `canonicalPaths`). */
+  private readonly preEncoded = new Canonicaliser(false);
   private readonly signingKeys = new Map<string, Buffer>();
+  /** Canonical URIs by raw path: a handful of paths (`/v1/submitjob`, `/`) make up nearly every request. */
+  private readonly canonicalPaths = new Map<string, string>();
 
   constructor(
     keys: readonly VerifiedKey[],
@@ -61,16 +66,24 @@ export class SigV4Verifier {
     this.keys = new Map(keys.map((k) => [k.accessKeyId, k]));
   }
 
-  async verify(parts: SignedParts, request: SignedRequest): Promise<VerificationResult> {
+  /**
+   * The outcome, synchronously when the key's signing key for the request's day, region and
+   * service is known already (nearly always: it changes once a day), else a promise of it.
+   */
+  verify(parts: SignedParts, request: SignedRequest): VerificationResult | Promise<VerificationResult> {
     const key = this.keys.get(parts.accessKeyId);
     // Barge issues no session tokens (yet): a request carrying one was not signed by a key of ours.
     if (!key || parts.securityToken !== undefined) return { ok: false, code: 'UnrecognizedClientException', message: BAD_TOKEN };
     const timeProblem = this.checkTime(parts);
     if (timeProblem) return { ok: false, code: 'InvalidSignatureException', message: timeProblem };
+    const signingKey = this.signingKeys.get(signingKeyId(key, parts));
+    if (signingKey) return this.check(parts, request, key, signingKey);
+    return this.deriveSigningKey(key, parts).then((derived) => this.check(parts, request, key, derived));
+  }
 
+  private check(parts: SignedParts, request: SignedRequest, key: VerifiedKey, signingKey: Buffer): VerificationResult {
     const payloadHashes = this.payloadHashes(parts, request);
     if (typeof payloadHashes === 'string') return { ok: false, code: 'InvalidSignatureException', message: payloadHashes };
-    const signingKey = await this.signingKey(key, parts);
     const given = Buffer.from(parts.signature, 'hex');
     for (const payloadHash of payloadHashes) {
       const expected = createHmac('sha256', signingKey).update(this.stringToSign(parts, request, payloadHash)).digest();
@@ -108,7 +121,7 @@ export class SigV4Verifier {
    */
   private payloadHashes(parts: SignedParts, request: SignedRequest): string[] | string {
     const declared = request.headers['x-amz-content-sha256'];
-    const bodyHash = createHash('sha256').update(request.body).digest('hex');
+    const bodyHash = hash('sha256', request.body, 'hex');
     if (typeof declared === 'string') {
       if (declared === UNSIGNED_PAYLOAD || declared === bodyHash) return [declared];
       return 'The provided x-amz-content-sha256 header does not match what was computed.';
@@ -125,33 +138,52 @@ export class SigV4Verifier {
     const query: Record<string, string | string[]> = {};
     for (const [name, values] of request.query) query[name] = values.length === 1 ? values[0]! : values;
     const httpRequest: HttpRequest = { method: request.method, path: request.rawPath, query, headers, protocol: 'http:', hostname: '' };
-    const canonicalRequest = this.canonicaliser.canonicalRequest(
-      httpRequest,
+    const canonicalRequest = this.preEncoded.canonicalRequest(
+      { ...httpRequest, path: this.canonicalPath(request.rawPath) },
       // Every header the client listed is signed, even ones the SDK itself would never sign.
       getCanonicalHeaders(httpRequest, undefined, new Set(parts.signedHeaders)),
       payloadHash,
     );
     const scope = createScope(parts.date, parts.region, parts.service);
-    return `${ALGORITHM_IDENTIFIER}\n${parts.amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+    return `${ALGORITHM_IDENTIFIER}\n${parts.amzDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
   }
 
-  private async signingKey(key: VerifiedKey, parts: SignedParts): Promise<Buffer> {
-    const cacheKey = `${key.accessKeyId}/${parts.date}/${parts.region}/${parts.service}`;
-    let signingKey = this.signingKeys.get(cacheKey);
-    if (!signingKey) {
-      const credentials = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
-      signingKey = Buffer.from(await getSigningKey(NodeSha256, credentials, parts.date, parts.region, parts.service));
-      if (this.signingKeys.size >= SIGNING_KEY_CACHE_SIZE) this.signingKeys.clear();
-      this.signingKeys.set(cacheKey, signingKey);
+  private canonicalPath(rawPath: string): string {
+    let canonical = this.canonicalPaths.get(rawPath);
+    if (canonical === undefined) {
+      canonical = this.canonicaliser.path(rawPath);
+      // Tag paths carry ARNs: many distinct paths, so the cache is bounded.
+      if (this.canonicalPaths.size >= CANONICAL_PATH_CACHE_SIZE) this.canonicalPaths.clear();
+      this.canonicalPaths.set(rawPath, canonical);
     }
+    return canonical;
+  }
+
+  private async deriveSigningKey(key: VerifiedKey, parts: SignedParts): Promise<Buffer> {
+    const credentials = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+    const signingKey = Buffer.from(await getSigningKey(NodeSha256, credentials, parts.date, parts.region, parts.service));
+    if (this.signingKeys.size >= SIGNING_KEY_CACHE_SIZE) this.signingKeys.clear();
+    this.signingKeys.set(signingKeyId(key, parts), signingKey);
     return signingKey;
   }
 }
 
-/** The SDK signer's canonical request (path, query and headers as SigV4 defines them); it signs nothing. */
+function signingKeyId(key: VerifiedKey, parts: SignedParts): string {
+  return `${key.accessKeyId}/${parts.date}/${parts.region}/${parts.service}`;
+}
+
+/**
+ * The SDK signer's canonical request (path, query and headers as SigV4 defines them); it signs
+ * nothing. With `encodePath` false it takes the path as given, already canonical.
+ */
 class Canonicaliser extends SignatureV4Base {
-  constructor() {
-    super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256: NodeSha256 });
+  constructor(encodePath = true) {
+    super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256: NodeSha256, uriEscapePath: encodePath });
+  }
+  /** The canonical URI of a raw path: the second line of a canonical request. */
+  path(rawPath: string): string {
+    const request: HttpRequest = { method: 'GET', path: rawPath, query: {}, headers: {}, protocol: 'http:', hostname: '' };
+    return this.createCanonicalRequest(request, {}, '').split('\n')[1]!;
   }
   canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
     return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
