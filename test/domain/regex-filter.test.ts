@@ -142,6 +142,23 @@ test('matches what RegExp matches, over thousands of random patterns and message
   assert.equal(cases, 60_000);
 });
 
+test('matches what RegExp matches with automata of several words (over 32 states)', () => {
+  const next = random(29);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const pieces = ['a', 'b', '[ab]', '.', 'a*', 'b+', '[ab]{30,40}', 'a{33}', 'b{0,35}', '[ab]{31,}', '^', '$', '\\b', 'b?'];
+  for (let p = 0; p < 300; p += 1) {
+    const source = Array.from({ length: 1 + Math.floor(next() * 2) }, () =>
+      Array.from({ length: 2 + Math.floor(next() * 4) }, () => pick(pieces)).join(''),
+    ).join('|');
+    const ours = compileFilterPattern(`%${source}%`);
+    const reference = new RegExp(source);
+    for (let m = 0; m < 20; m += 1) {
+      const message = Array.from({ length: Math.floor(next() * 90) }, () => pick(['a', 'a', 'b', ' '])).join('');
+      assert.equal(ours(message), reference.test(message), `%${source}% on ${JSON.stringify(message)}`);
+    }
+  }
+});
+
 test('patterns that make RegExp backtrack for ever take milliseconds', (t) => {
   const long = (unit: string, length: number) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
   const cases: [string, string, boolean][] = [
