@@ -23,7 +23,7 @@ import { type CharSet, isWordCode, type RegexAlternative } from './regex-subset.
  * which count as optional there and as walls elsewhere. The message matches as soon as the last
  * state of an alternative is set.
  *
- * MAX_STATES bounds the work per character at 16 words: about 0.2 s over a 1 MB message at worst
+ * MAX_STATES bounds the work per character at 16 words: 0.2–0.3 s over a 1 MB message at worst
  * on a 2-core machine, against ~10 ms for a pattern of up to 32 states. Messages are read as UTF-16
  * code units, as RegExp without the `u` flag reads them.
  */

@@ -25,7 +25,7 @@ import { WriteBatcher } from './write-batcher.js';
 /**
  * The longest a FilterLogEvents walk reads synchronously before it lets other work run, so about
  * the longest a cheap request waits for it. The event being read when time is up still finishes:
- * a few milliseconds for 1 MB, up to ~0.2 s when the largest regex allowed matches it.
+ * a few milliseconds for 1 MB, up to 0.2–0.3 s when the largest regex allowed matches it.
  */
 const SLICE_MS = 5;
 
