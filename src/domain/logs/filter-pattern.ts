@@ -1,6 +1,8 @@
 import { InvalidInputError } from '../errors.js';
 import { FilterSyntaxError, readQuoted } from './filter-syntax.js';
 import { compileJsonFilter } from './json-filter.js';
+import { compileLinearRegex } from './linear-regex.js';
+import { parseRegexFilter } from './regex-subset.js';
 import { compileSpaceDelimitedFilter } from './space-delimited-filter.js';
 
 export type EventMatcher = (message: string) => boolean;
@@ -65,12 +67,7 @@ function compileTerms(text: string): EventMatcher {
     (optional.length === 0 || optional.some((t) => message.includes(t)));
 }
 
+/** `%regex%` (reference §4): AWS's subset of regular expressions, matched in linear time. */
 function compileRegex(source: string): EventMatcher {
-  let regex: RegExp;
-  try {
-    regex = new RegExp(source);
-  } catch (error) {
-    throw new FilterSyntaxError(`bad regular expression %${source}%: ${(error as Error).message}`);
-  }
-  return (message) => regex.test(message);
+  return compileLinearRegex(parseRegexFilter(source));
 }

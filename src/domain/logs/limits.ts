@@ -19,11 +19,18 @@ export const TOO_OLD_MS = 14 * 24 * 3600_000;
 export const DESCRIBE_DEFAULT_LIMIT = 50;
 
 /**
- * Events FilterLogEvents reads per call, matching or not. SQLite reads are synchronous, so this
- * bounds how long one request holds the event loop (~10–20 ms) when a rare pattern forces a long
- * scan; the client gets a partial (even empty) page with a nextToken, as AWS allows (§3).
+ * What one FilterLogEvents call may read, matching the pattern or not, before it answers with a
+ * partial (even empty) page and a nextToken, as AWS allows (§3): whichever of the three comes first.
+ * Events alone did not bound a call: 20,000 events of up to 1 MB each is 20 GB, and one call over a
+ * 1 GB stream of 3,815 events took 1.7–5.0 s (issue 11). 32 MiB is 32 full 1 MB response pages of
+ * reading, tens of milliseconds from a warm cache; 500 ms caps a call on a slow disk or a busy
+ * machine, so a client (`aws logs tail`, a paginator) sees progress at least twice a second. The
+ * scan also yields to other requests as it goes (the store's slices), so these bounds are about a
+ * caller's latency and fairness between callers, not about the event loop.
  */
 export const FILTER_MAX_SCANNED = 20_000;
+export const FILTER_MAX_SCANNED_BYTES = 32 * 1_048_576;
+export const FILTER_MAX_MILLIS = 500;
 
 /** Exactly the `Days` values of the model (§5). */
 export const RETENTION_DAYS: readonly number[] = [

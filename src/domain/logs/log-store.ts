@@ -87,11 +87,14 @@ export interface GroupEventQuery {
   maxBytes: number;
   eventSize: (event: LogEvent) => number;
   /**
-   * Read at most this many events of the selected streams (matching the pattern or not) per call,
-   * so a rare pattern cannot stall a request. Events of other streams skipped by the store's own
-   * index walk are not counted.
+   * The scan budget of one call: stop once this many events of the selected streams (matching the
+   * pattern or not), this many UTF-8 bytes of their messages, or this many milliseconds of wall time
+   * have gone by. Events of other streams skipped by the store's own index walk are not counted.
+   * A call that has read nothing yet always reads the next event, so paging always progresses.
    */
   maxScanned: number;
+  maxScannedBytes: number;
+  maxMillis: number;
 }
 
 export interface GroupEventPage {
@@ -164,6 +167,12 @@ export interface LogStore {
   appendLogEvents(logGroupName: string, logStreamName: string, events: LogEvent[], createMissing?: CreateMissing): Promise<void>;
   /** A page of one stream's events, always returned oldest first. */
   readStreamEvents(query: StreamEventQuery): Promise<StoredLogEvent[]>;
+  /**
+   * A page of a group's events in (timestamp, seq) order, cut by the query's limits and scan budget.
+   * The walk does not hold the caller's thread for the whole budget: it reads in short slices and
+   * lets other work run between them. Resuming after `resumeAfter` yields exactly the events not
+   * yet read (plus any appended meanwhile at later positions), so pages neither lose nor repeat one.
+   */
   readGroupEvents(query: GroupEventQuery): Promise<GroupEventPage>;
 
   /** Commits pending writes and releases the store. */

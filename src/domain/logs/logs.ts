@@ -9,7 +9,9 @@ import {
   DESCRIBE_DEFAULT_LIMIT,
   END_OF_TIME,
   eventSize,
+  FILTER_MAX_MILLIS,
   FILTER_MAX_SCANNED,
+  FILTER_MAX_SCANNED_BYTES,
   MAX_EVENTS_PER_PAGE,
   MAX_PAGE_BYTES,
   RETENTION_DAYS,
@@ -226,6 +228,8 @@ export class Logs {
       maxBytes: MAX_PAGE_BYTES,
       eventSize,
       maxScanned: FILTER_MAX_SCANNED,
+      maxScannedBytes: FILTER_MAX_SCANNED_BYTES,
+      maxMillis: FILTER_MAX_MILLIS,
     });
     const events = page.events.map((e) => ({
       logStreamName: e.logStreamName,

@@ -3,10 +3,8 @@ import type { Slice } from '../../domain/common.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import type {
   CreateMissing,
-  EventPosition,
   GroupEventPage,
   GroupEventQuery,
-  GroupLogEvent,
   LogEvent,
   LogGroup,
   LogGroupQuery,
@@ -19,6 +17,9 @@ import type {
 import { LOG_MIGRATIONS } from './log-migrations.js';
 import { limitClause, openDatabase, sliceOf, type SqliteFile, StatementCache, type StoreFileOptions } from './database.js';
 import { type EventRow, groupFromRow, type GroupRow, streamFromRow, type StreamRow } from './log-rows.js';
+import { readGroupEvents } from './group-event-walk.js';
+import { addPrefixRange } from './prefix-range.js';
+import { ReadTurns } from './read-turns.js';
 import { WriteBatcher } from './write-batcher.js';
 
 /** Rows per multi-row INSERT of events (500 parameters, far below SQLite's limit of 32,766). */
@@ -35,6 +36,7 @@ const STREAM_COLUMNS = `g.name AS group_name, s.name, s.creation_time, s.first_e
 export class SqliteLogStore implements LogStore {
   private readonly db: Database.Database;
   private readonly writes: WriteBatcher;
+  private readonly readTurns = new ReadTurns();
   /** The listing and event queries vary with their filters; each variant is prepared once. */
   private readonly statements: StatementCache;
 
@@ -274,67 +276,8 @@ export class SqliteLogStore implements LogStore {
     return forward ? events : events.reverse();
   }
 
-  /**
-   * Walks the group's events in (timestamp, seq) order through log_events_by_group, joining each
-   * to its stream's name. A single named stream is walked through its own index instead. Plans
-   * are forced (INDEXED BY, CROSS JOIN) because the alternative the planner may pick for a stream
-   * filter, reading every matching stream's events and sorting them, costs the whole range up front.
-   */
-  async readGroupEvents(query: GroupEventQuery): Promise<GroupEventPage> {
-    const group = this.groupId(query.logGroupName);
-    if (group === undefined) return { events: [] };
-    const where: string[] = [];
-    const params: unknown[] = [];
-    let index = 'log_events_by_group';
-    if (query.logStreamNames !== undefined) {
-      const streams = query.logStreamNames.length === 0 ? [] : (this.sql(
-        `SELECT id FROM log_streams WHERE group_id = ? AND name IN (${query.logStreamNames.map(() => '?').join(',')})`,
-      ).all(group, ...query.logStreamNames) as { id: number }[]);
-      if (streams.length === 0) return { events: [] };
-      if (streams.length === 1) {
-        index = 'log_events_by_stream';
-        where.push('e.stream_id = ?');
-        params.push(streams[0]!.id);
-      } else {
-        where.push('e.group_id = ?', `e.stream_id IN (${streams.map(() => '?').join(',')})`);
-        params.push(group, ...streams.map((s) => s.id));
-      }
-    } else {
-      where.push('e.group_id = ?');
-      params.push(group);
-      if (query.logStreamNamePrefix !== undefined) {
-        addPrefixRange('s.name', query.logStreamNamePrefix, where, params);
-      }
-    }
-    where.push('e.timestamp >= ? AND e.timestamp <= ?');
-    params.push(Math.max(query.startTime, query.after?.timestamp ?? 0), query.endTime);
-    if (query.after) {
-      where.push('(e.timestamp > ? OR e.seq > ?)');
-      params.push(query.after.timestamp, query.after.seq);
-    }
-    const rows = this.sql(
-      `SELECT e.seq, e.timestamp, e.ingestion_time, e.message, s.name AS stream_name
-       FROM log_events e INDEXED BY ${index} CROSS JOIN log_streams s ON s.id = e.stream_id
-       WHERE ${where.join(' AND ')} ORDER BY e.timestamp, e.seq`,
-    ).iterate(...params) as IterableIterator<EventRow>;
-
-    const events: GroupLogEvent[] = [];
-    let bytes = 0;
-    let scanned = 0;
-    let last: EventPosition | undefined;
-    for (const row of rows) {
-      // Stopping here leaves this row unread: resume after the last row that was read.
-      if (events.length >= query.limit || scanned >= query.maxScanned) return page(events, last);
-      const event: GroupLogEvent = { seq: row.seq, timestamp: row.timestamp, ingestionTime: row.ingestion_time, message: row.message, logStreamName: row.stream_name };
-      scanned += 1;
-      if (query.match(row.message)) {
-        bytes += query.eventSize(event);
-        if (bytes > query.maxBytes && events.length > 0) return page(events, last);
-        events.push(event);
-      }
-      last = { timestamp: row.timestamp, seq: row.seq };
-    }
-    return { events };
+  readGroupEvents(query: GroupEventQuery): Promise<GroupEventPage> {
+    return readGroupEvents(this.statements, this.readTurns, this.groupId(query.logGroupName), query);
   }
 
   async close(): Promise<void> {
@@ -355,10 +298,6 @@ export class SqliteLogStore implements LogStore {
   }
 }
 
-function page(events: GroupLogEvent[], last: EventPosition | undefined): GroupEventPage {
-  return last ? { events, resumeAfter: last } : { events };
-}
-
 function parseCursor(cursor: string): [number, string] {
   let parsed: unknown;
   try {
@@ -370,25 +309,4 @@ function parseCursor(cursor: string): [number, string] {
     throw new InvalidInputError('The specified nextToken is invalid.');
   }
   return [parsed[0], parsed[1]];
-}
-
-/**
- * Adds "column starts with prefix" as an index range `[prefix, end)`, where `end` is the least
- * string greater than every string that starts with `prefix`. SQLite compares TEXT bytewise
- * (UTF-8), which orders as code points do: bump the last code point, dropping trailing U+10FFFF
- * that cannot be bumped (then there is no upper bound).
- */
-function addPrefixRange(column: string, prefix: string, where: string[], params: unknown[]): void {
-  where.push(`${column} >= ?`);
-  params.push(prefix);
-  const points = [...prefix];
-  while (points.length > 0) {
-    const last = points.pop()!.codePointAt(0)!;
-    if (last < 0x10ffff) {
-      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
-      where.push(`${column} < ?`);
-      params.push(points.join('') + String.fromCodePoint(next));
-      return;
-    }
-  }
 }

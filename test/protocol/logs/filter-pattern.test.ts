@@ -26,6 +26,12 @@ const CASES: [string, string, boolean][] = [
   ['{ $.level = error }', '{"level":"error"}', true],
   ['{ $.msg = "*timeout*" }', '{"msg":"read timeout after 5s"}', true],
   ['{ $.msg != "*timeout*" }', '{"msg":"ok"}', true],
+  ['{ $.msg = "*a*b*" }', '{"msg":"xaxbx"}', true],
+  ['{ $.msg = "*a*b*" }', '{"msg":"xbxax"}', false],
+  ['{ $.msg = "a*a" }', '{"msg":"a"}', false],
+  ['{ $.msg = "a*a" }', '{"msg":"aa"}', true],
+  ['{ $.msg = "a**b" }', '{"msg":"ab"}', true],
+  ['{ $.msg = "*" }', '{"msg":""}', true],
   ['{ $.latency > 100 }', '{"latency":250}', true],
   ['{ $.latency > 100 }', '{"latency":50}', false],
   ['{ $.latency <= 50 }', '{"latency":50}', true],
@@ -49,6 +55,8 @@ const CASES: [string, string, boolean][] = [
   ['[ip, ..., size > 10]', '1.2.3.4 a b c 11', true],
   ['[method, path, ua = "Mozilla 5", code]', 'GET /x "Mozilla 5" 500', true],
   ['[ts, msg]', '[10/Oct/2000:13:55:36 -0700] hello', true],
+  ['[a, b = "x*y*z"]', 'q xAyBz', true],
+  ['[a, b = "x*y*z"]', 'q xAzBy', false],
   ['%ERROR [0-9]{3}%', 'ERROR 503 upstream', true],
   ['%ERROR [0-9]{3}%', 'ERROR 5 upstream', false],
 ];
@@ -62,4 +70,19 @@ test('filter patterns match as the reference describes', () => {
 test('patterns that do not parse are refused, never treated as match-all', () => {
   const bad = ['{ $.a = ', '{ $.a = 1', '{ a = 1 }', '{ $.a > "x" }', '{ $.a IS MAYBE }', '"open', 'a"b', '%(%', '[a, , b]', '[a b', '[a = 1 && a = 2]', '{ $.a = 1 } extra'];
   for (const pattern of bad) assert.throws(() => compileFilterPattern(pattern), InvalidInputError, pattern);
+});
+
+test('wildcards and long field lists stay fast over a 1 MB message', () => {
+  const cases: [string, string, boolean][] = [
+    // As a RegExp (^.*a.*a…b$) this backtracks polynomially and does not finish.
+    [`{ $.msg = "${'*a'.repeat(30)}*b" }`, JSON.stringify({ msg: 'a'.repeat(1_000_000) }), false],
+    [`[${'f, '.repeat(300)}...]`, 'a '.repeat(500_000), true],
+    [`[..., ${'x = 1, '.repeat(100)}x = 2, ...]`, '1 '.repeat(500_000), false],
+  ];
+  for (const [pattern, message, expected] of cases) {
+    const started = performance.now();
+    assert.equal(compileFilterPattern(pattern)(message), expected, pattern.slice(0, 40));
+    const ms = performance.now() - started;
+    assert.ok(ms < 3_000, `${pattern.slice(0, 40)} took ${Math.round(ms)} ms`);
+  }
 });
