@@ -1,6 +1,6 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CREDENTIALS, REGION } from './client.js';
-import { Sha256 } from './signing.js';
+import { NodeSha256 } from '../src/protocol/node-sha256.js';
 
 /**
  * moto's CreateComputeEnvironment insists that the service role exists in its IAM, so create
@@ -18,7 +18,7 @@ export async function createMotoRole(url: string, roleName: string): Promise<str
       Statement: [{ Effect: 'Allow', Principal: { Service: 'batch.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     }),
   }).toString();
-  const signer = new SignatureV4({ service: 'iam', region: REGION, credentials: CREDENTIALS, sha256: Sha256 });
+  const signer = new SignatureV4({ service: 'iam', region: REGION, credentials: CREDENTIALS, sha256: NodeSha256 });
   const signed = await signer.sign({
     method: 'POST',
     protocol: endpoint.protocol,

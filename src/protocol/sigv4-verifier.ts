@@ -1,4 +1,4 @@
-import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import {
   ALGORITHM_IDENTIFIER,
   SignatureV4Base,
@@ -7,7 +7,8 @@ import {
   getCanonicalHeaders,
   getSigningKey,
 } from '@smithy/signature-v4';
-import type { HttpRequest, SourceData } from '@smithy/types';
+import type { HttpRequest } from '@smithy/types';
+import { NodeSha256 } from './node-sha256.js';
 import { amzDateToMillis, millisToAmzDate, type SignedParts } from './sigv4.js';
 
 /** A configured access key: who signs with it, and the secret to check the signature with. */
@@ -188,24 +189,4 @@ class Canonicaliser extends SignatureV4Base {
   canonicalRequest(request: HttpRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
     return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
   }
-}
-
-/** SHA-256, or HMAC-SHA-256 with a secret, in the shape @smithy/signature-v4 takes. */
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(toBuffer(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
 }

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-batch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '../../../bench/signing.js';
+import { NodeSha256 } from '../../../src/protocol/node-sha256.js';
 import { REGION, rejection } from '../../helpers/clients.js';
 import { createEnvironment, createQueue, registerDefinition } from '../../helpers/fixtures.js';
 import { type BargeProcess, startBarge } from '../../helpers/server.js';
@@ -199,7 +199,7 @@ describe('SigV4 verification with configured access keys', () => {
   });
 
   test('presigned URLs verify until they expire; a session token Barge did not issue is refused', async () => {
-    const signer = new SignatureV4({ service: 'batch', region: REGION, credentials: ALICE, sha256: Sha256 });
+    const signer = new SignatureV4({ service: 'batch', region: REGION, credentials: ALICE, sha256: NodeSha256 });
     const url = new URL(barge.url);
     const request = { method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: `/v1/tags/${encodeURIComponent(`arn:aws:batch:${REGION}:123456789012:job-queue/none`)}`, headers: { host: url.host }, query: {} };
     const presigned = await signer.presign(request, { expiresIn: 60 });

@@ -1,9 +1,9 @@
-import { createHash, createHmac, type Hash as NodeHash, type Hmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { SourceData } from '@smithy/types';
 
-/** SHA-256 (or HMAC-SHA-256 when given a secret) in the shape @smithy/signature-v4 wants. */
-export class Sha256 {
-  private readonly hash: NodeHash | Hmac;
+/** SHA-256, or HMAC-SHA-256 when given a secret, on node:crypto, in the shape @smithy/signature-v4 takes. */
+export class NodeSha256 {
+  private readonly hash;
   constructor(secret?: SourceData) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
   }
