@@ -57,6 +57,19 @@ describe('jobs run as containers on the local Docker engine', () => {
     assert.ok(seen.has('SUCCEEDED'));
   });
 
+  test("a RUNNING job's log stream exists before the job prints anything, as on AWS", async () => {
+    const def = await shellDefinition(server.client, 'sleep 3; echo late');
+    const { jobId } = await submit(def.name);
+    const running = await waitForStatus(server.client, jobId!, ['RUNNING']);
+    const stream = running.container?.logStreamName;
+    assert.ok(stream, 'a RUNNING job shows its logStreamName');
+    const early = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/batch/job', logStreamName: stream, startFromHead: true }));
+    assert.deepEqual(early.events, []);
+    assert.equal((await describeJob(server.client, jobId!)).status, 'RUNNING', 'the stream was read before the job printed');
+    assert.equal((await waitForEnd(server.client, jobId!)).status, 'SUCCEEDED');
+    assert.deepEqual(await streamMessages(logs, '/aws/batch/job', stream), ['late']);
+  });
+
   test('a failing command ends FAILED with its exit code and AWS reason', async () => {
     const def = await shellDefinition(server.client, 'echo failing; exit 3');
     const { jobId } = await submit(def.name);
