@@ -2,6 +2,7 @@ import { ContainerStartError, type Executor, LocalResourceError, type LogLine } 
 import { keepTrying } from '../keep-trying.js';
 import type { DomainLogger } from '../logger.js';
 import type { Clock, Store } from '../ports.js';
+import { jobQueueNameOf, queueDeletedReason } from '../resources/job-queue.js';
 import { buildContainerSpec, logDestination } from './container-spec.js';
 import type { Attempt, Job, JobStatus } from './job.js';
 import { type AttemptOutcome, shouldRetry } from './retries.js';
@@ -296,26 +297,42 @@ export class AttemptRunner {
    * Records the end of the latest attempt and what the job does next. Unless the outcome is
    * already a termination, the change only applies while the job is not marked terminated: a
    * TerminateJob that lands as the container exits wins, and the attempt then ends FAILED with
-   * its reason instead of retrying.
+   * its reason instead of retrying. A retry only goes back to RUNNABLE in a queue that still
+   * exists; in a deleted one the job ends FAILED with the deletion's reason.
    */
   private async finish(job: Job, outcome: AttemptOutcome, stoppedAt = this.clock.now()): Promise<void> {
     let current = job;
-    for (;;) {
+    let jobReason: string | undefined;
+    // Each round follows a change that refused the last one; a few at most can happen.
+    for (let round = 1; ; round++) {
       const terminated = current.isTerminated === true;
       const result = terminated ? { ...outcome, statusReason: current.statusReason ?? 'Terminated', neverRetry: true } : outcome;
-      const change = this.endChange(current, result, stoppedAt, terminated);
+      const change = this.endChange(current, result, stoppedAt, terminated, terminated ? undefined : jobReason);
       const moved = await this.record(current, `the end of attempt ${latest(current).number}`, () => this.transitions.apply([change]));
       if (moved.length > 0 || terminated) break;
       const fresh = (await this.record(current, 'nothing (reading the job)', () => this.store.getJobs([current.jobId])))[0];
       // Not placed any more: something else ended it, and there is nothing left to record.
-      if (!fresh?.isTerminated || !PLACED.includes(fresh.status)) break;
-      this.log.info({ jobId: job.jobId, attempt: latest(current).number }, 'a TerminateJob landed as the attempt ended: the job ends FAILED with its reason');
+      if (!fresh || !PLACED.includes(fresh.status)) break;
+      if (round >= 5) {
+        this.log.error({ jobId: job.jobId, status: fresh.status, to: change.to }, 'bug: the end of an attempt was refused again and again');
+        break;
+      }
+      if (fresh.isTerminated) {
+        this.log.info({ jobId: job.jobId, attempt: latest(current).number }, 'a TerminateJob landed as the attempt ended: the job ends FAILED with its reason');
+      } else if (change.to === 'RUNNABLE') {
+        const queueName = jobQueueNameOf(current.spec.jobQueueArn);
+        const queue = await this.record(current, 'nothing (reading the job queue)', () => this.store.getResource('job-queue', queueName));
+        // Deleted (or deleted and created again) as the attempt ended.
+        if (!queue) jobReason = queueDeletedReason(queueName);
+      } else {
+        break;
+      }
       current = { ...fresh, attempts: current.attempts };
     }
     this.settle(job.jobId);
   }
 
-  private endChange(job: Job, outcome: AttemptOutcome, stoppedAt: number, terminated: boolean): StatusChange {
+  private endChange(job: Job, outcome: AttemptOutcome, stoppedAt: number, terminated: boolean, jobReason?: string): StatusChange {
     const attempt = latest(job);
     const ended: Attempt = {
       ...attempt,
@@ -333,10 +350,10 @@ export class AttemptRunner {
       // Only a container that ran exits 0, and RUNNING is recorded before it is followed.
       return { ...base, from: ['RUNNING'], to: 'SUCCEEDED', set: { statusReason: outcome.statusReason, stoppedAt, attempts } };
     }
-    if (shouldRetry(job.spec.retryStrategy, attempts.length, outcome)) {
-      return { ...base, to: 'RUNNABLE', set: { statusReason: undefined, attempts, computeEnvironmentArn: null } };
+    if (jobReason === undefined && shouldRetry(job.spec.retryStrategy, attempts.length, outcome)) {
+      return { ...base, to: 'RUNNABLE', whileQueueExists: true, set: { statusReason: undefined, attempts, computeEnvironmentArn: null } };
     }
-    return { ...base, to: 'FAILED', set: { statusReason: outcome.statusReason, stoppedAt, attempts } };
+    return { ...base, to: 'FAILED', set: { statusReason: jobReason ?? outcome.statusReason, stoppedAt, attempts } };
   }
 
   private settle(jobId: string): void {

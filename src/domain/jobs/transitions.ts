@@ -16,6 +16,8 @@ export interface StatusChange {
   set?: JobChange;
   /** Only jobs not marked terminated move. */
   unlessTerminated?: boolean;
+  /** Only jobs whose queue still exists move. */
+  whileQueueExists?: boolean;
   /** Added to the log line of each job that moves. */
   context?: Record<string, unknown>;
 }
@@ -47,7 +49,14 @@ export class JobTransitions {
         continue;
       }
       if (change.jobIds.length === 0) continue;
-      transitions.push({ jobIds: change.jobIds, from: [...from], to: change.to, change: change.set ?? {}, ...(change.unlessTerminated ? { unlessTerminated: true } : {}) });
+      transitions.push({
+        jobIds: change.jobIds,
+        from: [...from],
+        to: change.to,
+        change: change.set ?? {},
+        ...(change.unlessTerminated ? { unlessTerminated: true } : {}),
+        ...(change.whileQueueExists ? { whileQueueExists: true } : {}),
+      });
       const context = { ...change.context, ...(change.set?.statusReason !== undefined ? { reason: change.set.statusReason } : {}) };
       if (Object.keys(context).length > 0) for (const jobId of change.jobIds) contexts.set(jobId, context);
     }

@@ -30,3 +30,13 @@ export interface JobQueue {
   tags: Tags;
   createdAt: number;
 }
+
+/** The name in a job queue ARN (`arn:aws:batch:<region>:<account>:job-queue/<name>`). */
+export function jobQueueNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** The statusReason of jobs that a DeleteJobQueue ends (Barge's wording). */
+export function queueDeletedReason(queueName: string): string {
+  return `Job queue ${queueName} was deleted`;
+}

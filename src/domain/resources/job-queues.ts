@@ -9,7 +9,7 @@ import type { Clock, Store } from '../ports.js';
 import type { SerialQueue } from '../serial.js';
 import { checkTags } from '../tags.js';
 import { isFargate } from './compute-environment.js';
-import type { ComputeEnvironmentOrder, JobQueue, JobQueueType, JobStateTimeLimitAction } from './job-queue.js';
+import { type ComputeEnvironmentOrder, type JobQueue, type JobQueueType, type JobStateTimeLimitAction, queueDeletedReason } from './job-queue.js';
 
 export interface CreateJobQueue {
   name: string;
@@ -139,19 +139,22 @@ export class JobQueues {
       if (queue.state !== 'DISABLED') {
         throw new InvalidStateError('job queue', queue.name, `Job queue ${queue.name} must be DISABLED before it can be deleted`);
       }
-      await this.failRemainingJobs(queue);
+      // The queue goes first: from then on an attempt that ends with retries left no longer
+      // goes back to RUNNABLE in it (its job ends FAILED instead), so the sweep below sees every
+      // job that will never start.
       await this.store.deleteResource('job-queue', queue.name);
+      await this.failRemainingJobs(queue);
     });
   }
 
   /**
    * AWS terminates the jobs left in a deleted queue; every job that never started ends FAILED
-   * here, array children included. An array parent ends FAILED with the same reason at once
+   * here, array children included, and so does a running job that would retry. An array parent ends FAILED with the same reason at once
    * when none of its children is placed; otherwise it is flagged like a cancelled parent and
    * the scheduler ends it, with this reason, once its last child has ended.
    */
   private async failRemainingJobs(queue: JobQueue): Promise<void> {
-    const reason = `Job queue ${queue.name} was deleted`;
+    const reason = queueDeletedReason(queue.name);
     const waiting = ['SUBMITTED', 'PENDING', 'RUNNABLE'] as const;
     const parents: Job[] = [];
     // A DISABLED queue takes no submits, so paging newest first with a cursor sees every job once.

@@ -275,7 +275,11 @@ export class SqliteStore implements Store {
       for (const t of transitions) {
         if (t.from.length === 0) continue;
         const { sql, values } = jobChangeSql(t.change, now, t.to);
-        const matches = `status IN (${t.from.map(() => '?').join(',')})${t.unlessTerminated ? ' AND is_terminated = 0' : ''}`;
+        const matches = [
+          `status IN (${t.from.map(() => '?').join(',')})`,
+          ...(t.unlessTerminated ? ['is_terminated = 0'] : []),
+          ...(t.whileQueueExists ? ["EXISTS (SELECT 1 FROM resources r WHERE r.kind = 'job-queue' AND json_extract(r.body, '$.arn') = jobs.queue_arn)"] : []),
+        ].join(' AND ');
         for (let i = 0; i < t.jobIds.length; i += CHUNK) {
           const chunk = t.jobIds.slice(i, i + CHUNK);
           const ids = chunk.map(() => '?').join(',');
