@@ -186,7 +186,7 @@ export class AttemptRunner {
       // goes back to RUNNABLE without counting, and is placed again once the engine is back.
       if (!(error instanceof ContainerStartError) || (await this.engineAnswers()) === false) {
         log.warn({ err: error }, 'the executor is unreachable; the job goes back to RUNNABLE');
-        const moved = await this.record(job, 'the return of the job to RUNNABLE', () =>
+        const moved = await this.record(job, 'record the return of the job to RUNNABLE', () =>
           this.transitions.apply([
             { jobIds: [job.jobId], from: ['STARTING'], to: 'RUNNABLE', set: { attempts: job.attempts.slice(0, -1), computeEnvironmentArn: null }, unlessTerminated: true },
           ]),
@@ -204,16 +204,16 @@ export class AttemptRunner {
     const dest = logDestination(job, taskIdOf(attempt));
     // The stream exists before logStreamName shows, as on AWS: a client that reads it as soon
     // as the job is RUNNING gets no events rather than ResourceNotFoundException.
-    await this.record(job, 'the log stream', () => this.sink.appendJobOutput(dest.group, dest.stream, []));
+    await this.record(job, 'create the log stream', () => this.sink.appendJobOutput(dest.group, dest.stream, []));
     const attempts = replaceLatest(job, { ...attempt, startedAt: started.startedAt, container: { ...attempt.container, logStreamName: dest.stream } });
-    const moved = await this.record(job, 'RUNNING', () =>
+    const moved = await this.record(job, 'record RUNNING', () =>
       this.transitions.apply([
         { jobIds: [job.jobId], from: ['STARTING'], to: 'RUNNING', set: { startedAt: started.startedAt, attempts }, context: { attempt: attempt.number, containerId: started.containerId } },
       ]),
     );
     // Moved on while the container was starting: it must not run on.
     if (moved.length === 0) this.stopContainer(job.jobId, started.containerId);
-    const fresh = (await this.record(job, 'nothing (reading the job)', () => this.store.getJobs([job.jobId])))[0] ?? job;
+    const fresh = (await this.record(job, 'read the job', () => this.store.getJobs([job.jobId])))[0] ?? job;
     await this.follow({ ...fresh, attempts }, started.containerId, undefined);
   }
 
@@ -279,7 +279,7 @@ export class AttemptRunner {
       return;
     }
     clearTimeout(active.timer);
-    const fresh = (await this.record(job, 'nothing (reading the job)', () => this.store.getJobs([job.jobId])))[0] ?? job;
+    const fresh = (await this.record(job, 'read the job', () => this.store.getJobs([job.jobId])))[0] ?? job;
     const reason = exit.oomKilled ? OOM_REASON : undefined;
     const ended = { exitCode: exit.exitCode, ...(reason ? { reason } : {}) };
     if (fresh.isTerminated) {
@@ -308,9 +308,9 @@ export class AttemptRunner {
       const terminated = current.isTerminated === true;
       const result = terminated ? { ...outcome, statusReason: current.statusReason ?? 'Terminated', neverRetry: true } : outcome;
       const change = this.endChange(current, result, stoppedAt, terminated, terminated ? undefined : jobReason);
-      const moved = await this.record(current, `the end of attempt ${latest(current).number}`, () => this.transitions.apply([change]));
+      const moved = await this.record(current, `record the end of attempt ${latest(current).number}`, () => this.transitions.apply([change]));
       if (moved.length > 0 || terminated) break;
-      const fresh = (await this.record(current, 'nothing (reading the job)', () => this.store.getJobs([current.jobId])))[0];
+      const fresh = (await this.record(current, 'read the job', () => this.store.getJobs([current.jobId])))[0];
       // Not placed any more: something else ended it, and there is nothing left to record.
       if (!fresh || !PLACED.includes(fresh.status)) break;
       if (round >= 5) {
@@ -321,7 +321,7 @@ export class AttemptRunner {
         this.log.info({ jobId: job.jobId, attempt: latest(current).number }, 'a TerminateJob landed as the attempt ended: the job ends FAILED with its reason');
       } else if (change.to === 'RUNNABLE') {
         const queueName = jobQueueNameOf(current.spec.jobQueueArn);
-        const queue = await this.record(current, 'nothing (reading the job queue)', () => this.store.getResource('job-queue', queueName));
+        const queue = await this.record(current, 'read the job queue', () => this.store.getResource('job-queue', queueName));
         // Deleted (or deleted and created again) as the attempt ended.
         if (!queue) jobReason = queueDeletedReason(queueName);
       } else {
@@ -362,13 +362,13 @@ export class AttemptRunner {
   }
 
   /**
-   * Runs a write about an attempt until it lands (see RECORD_RETRY). Meanwhile the job stays
-   * as the store has it, STARTING or RUNNING, and keeps its capacity, which is the truth: its
-   * container has not been removed.
+   * Runs a store or log sink call about an attempt until it succeeds (see RECORD_RETRY).
+   * Meanwhile the job stays as the store has it, STARTING or RUNNING, and keeps its capacity,
+   * which is the truth: its container has not been removed.
    */
-  private record<T>(job: Job, what: string, write: () => Promise<T>): Promise<T> {
-    return keepTrying(write, RECORD_RETRY, (error, retryInMs) =>
-      this.log.error({ jobId: job.jobId, err: error, retryInMs }, `could not record ${what}; trying again`),
+  private record<T>(job: Job, what: string, call: () => Promise<T>): Promise<T> {
+    return keepTrying(call, RECORD_RETRY, (error, retryInMs) =>
+      this.log.error({ jobId: job.jobId, err: error, retryInMs }, `could not ${what}; trying again`),
     );
   }
 
@@ -420,9 +420,13 @@ export class AttemptRunner {
     if (active?.timer) clearTimeout(active.timer);
     try {
       if (active?.containerId) await this.removeWhenEngineAnswers(active.containerId);
-      const attempt = job.attempts[job.attempts.length - 1];
-      const reason = `Barge failed while running attempt ${attempt?.number ?? 0}: ${(error as Error)?.message ?? String(error)}`.slice(0, 255);
-      await this.finish(job, { statusReason: reason, neverRetry: false });
+      const fresh = (await this.record(job, 'read the job', () => this.store.getJobs([job.jobId])))[0];
+      if (!fresh || !PLACED.includes(fresh.status)) {
+        this.settle(job.jobId);
+        return;
+      }
+      const reason = `Barge failed while running attempt ${latest(fresh).number}: ${(error as Error)?.message ?? String(error)}`.slice(0, 255);
+      await this.finish(fresh, { statusReason: reason, neverRetry: false });
     } catch (failure) {
       this.log.error({ jobId: job.jobId, err: failure }, 'could not end the attempt after the runner failed');
       this.settle(job.jobId);
