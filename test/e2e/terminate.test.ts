@@ -64,6 +64,7 @@ describe('TerminateJob', () => {
     await server.client.send(new TerminateJobCommand({ jobId, reason: 'shutting the workflow down' }));
     const answeredMs = performance.now() - started;
     assert.ok(answeredMs < 1000, `TerminateJob answered in ${Math.round(answeredMs)} ms`);
+    process.stdout.write(`# TerminateJob on a RUNNING job ignoring SIGTERM, 300 s grace: answered in ${Math.round(answeredMs)} ms\n`);
 
     // The call did not cut the grace period short: the container still runs, and the job
     // already says it is terminated.
