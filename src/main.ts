@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   const address = await app.listen({ host: config.host, port: config.port });
-  if (!(await executor.ping())) {
+  if (!(await executor.ping().catch(() => false))) {
     logger.warn({ socket: config.dockerSocket }, 'the Docker engine does not answer; jobs wait until it does');
   }
   await batch.scheduler?.start();

@@ -51,10 +51,10 @@ export class Batch {
     const serial = new SerialQueue();
     this.arns = new Arns(deps.region, deps.accountId);
     this.computeEnvironments = new ComputeEnvironments(store, this.arns, clock, ids, serial);
-    this.jobQueues = new JobQueues(store, this.arns, clock, serial);
+    this.jobQueues = new JobQueues(store, this.arns, clock, serial, log);
     this.jobDefinitions = new JobDefinitions(store, this.arns, clock);
     this.schedulingPolicies = new SchedulingPolicies(store, this.arns, clock, serial);
-    this.jobs = new Jobs(store, this.arns, clock, ids, this.jobQueues, this.jobDefinitions);
+    this.jobs = new Jobs(store, this.arns, clock, ids, this.jobQueues, this.jobDefinitions, log);
     this.tagging = new Tagging(store, this.arns, serial);
     this.waitBoard = new WaitBoard(store, deps.execution ? new ImagePresenceCache(deps.execution.executor, clock, log) : undefined);
 
@@ -62,7 +62,8 @@ export class Batch {
       const { executor, logSink, stopGraceSeconds, containerNamePrefix } = deps.execution;
       const wake = () => this.scheduler?.wake();
       const runner = new AttemptRunner(store, executor, logSink, clock, log, { stopGraceSeconds, containerNamePrefix }, wake);
-      const dispatcher = new Dispatcher(store, this.arns, clock, runner, this.waitBoard, serial, () => executor.ping(), log);
+      // An engine Barge cannot reach for want of a local resource is, for placing jobs, as good as down.
+      const dispatcher = new Dispatcher(store, this.arns, clock, runner, this.waitBoard, serial, () => executor.ping().catch(() => false), log);
       const progress = new DependencyProgress(store, clock, log);
       this.scheduler = new Scheduler(store, executor, this.arns, progress, dispatcher, runner, containerNamePrefix, log);
       this.jobs.attachRuntime({
@@ -72,7 +73,7 @@ export class Batch {
           wake();
         },
         stopRunning: async (jobIds) => {
-          await Promise.all(jobIds.map((id) => runner.stop(id)));
+          for (const id of jobIds) runner.stop(id);
         },
         waitReason: (job) => this.waitBoard.reasonFor(job),
       });

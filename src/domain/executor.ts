@@ -80,6 +80,18 @@ export class ContainerStartError extends Error {
 }
 
 /**
+ * Barge itself ran short of a local resource (file descriptors, memory, socket buffers) while
+ * talking to the executor. Neither the engine nor the container is at fault: the same call can
+ * be made again once the resource is back, and nothing about the container can be concluded.
+ */
+export class LocalResourceError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LocalResourceError';
+  }
+}
+
+/**
  * Whether the engine has an image, and if not, what start() will do about it under the
  * executor's pull policy: pull it, or fail the attempt with CannotPullContainerError.
  */
@@ -119,7 +131,10 @@ export interface Executor {
    */
   imagePresence(image: string): Promise<ImagePresence>;
 
-  /** Whether the engine answers; used to report environments INVALID with a reason. */
+  /**
+   * Whether the engine answers. Rejects with LocalResourceError when Barge cannot tell, because
+   * it could not even open a connection for want of a local resource.
+   */
   ping(): Promise<boolean>;
 
   /** vCPUs the host has: container CPU limits are clamped to it. */

@@ -44,19 +44,34 @@ export interface JobListQuery {
   limit: number;
 }
 
-/** Fields that may change on a stored job. */
+/**
+ * Fields that may change on a stored job besides its status. The status itself only changes
+ * through a JobTransition, which JobTransitions (jobs/transitions.ts) checks against the table.
+ */
 export type JobChange = Partial<
-  Pick<Job, 'status' | 'statusReason' | 'startedAt' | 'stoppedAt' | 'attempts' | 'isCancelled' | 'isTerminated' | 'tags'>
+  Pick<Job, 'statusReason' | 'startedAt' | 'stoppedAt' | 'attempts' | 'isCancelled' | 'isTerminated' | 'tags'>
 > & {
   /** The environment a placed job runs on; cleared (null) when it goes back to RUNNABLE. */
   computeEnvironmentArn?: string | null;
 };
 
-/** One compare-and-set status change: applied only if the job is still in one of `from`. */
+/** A compare-and-set status change: each job still in one of `from` moves to `to` with `change`. */
 export interface JobTransition {
-  jobId: string;
+  jobIds: string[];
   from: JobStatus[];
+  to: JobStatus;
   change: JobChange;
+  /** Only jobs not marked terminated move: nothing may follow an acknowledged TerminateJob but its end. */
+  unlessTerminated?: boolean;
+  /** Only jobs whose queue still exists move (a retry must not wait in a deleted queue). */
+  whileQueueExists?: boolean;
+}
+
+/** A job a transition moved, with the status it left. */
+export interface MovedJob {
+  jobId: string;
+  from: JobStatus;
+  to: JobStatus;
 }
 
 /** A compact view of an array child for the scheduler: no spec, just where it is. */
@@ -118,12 +133,15 @@ export interface Store {
   /** Children counted per status, for each array parent asked. */
   arrayStatusSummaries(parentJobIds: string[]): Promise<Map<string, ArrayStatusSummary>>;
   /**
-   * Applies `change` to each job whose current status is in `fromStatuses` (compare-and-set,
-   * so two writers never both move a job). Returns the ids that changed.
+   * Applies `change` (never a status) to each job whose current status is in `fromStatuses`
+   * (compare-and-set, so two writers never both act on a job). Returns the ids that changed.
    */
   updateJobs(jobIds: string[], fromStatuses: JobStatus[], change: JobChange): Promise<string[]>;
-  /** Applies each transition that still matches, all in one transaction; returns the ids that changed. */
-  transitionJobs(transitions: JobTransition[]): Promise<string[]>;
+  /**
+   * Applies each transition, in order, to the jobs that still match it, all in one transaction;
+   * returns the jobs that moved with the status each one left.
+   */
+  transitionJobs(transitions: JobTransition[]): Promise<MovedJob[]>;
   /**
    * Jobs in one of `statuses`, oldest first (by creation, then insertion), after the cursor.
    * `plainOnly` leaves array children out; `queueArn` restricts to one queue.

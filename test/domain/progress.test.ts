@@ -66,7 +66,7 @@ describe('dependency progress', () => {
   test('a PENDING job becomes RUNNABLE once its dependency succeeded', async () => {
     assert.equal(await progress.run(), 0);
     assert.equal(await statusOf('early-dependant'), 'PENDING');
-    await store.updateJobs(['early'], ['RUNNABLE'], { status: 'SUCCEEDED' });
+    await store.transitionJobs([{ jobIds: ['early'], from: ['RUNNABLE'], to: 'SUCCEEDED', change: {} }]);
     assert.equal(await progress.run(), 1);
     assert.equal(await statusOf('early-dependant'), 'RUNNABLE');
   });
@@ -80,14 +80,14 @@ describe('dependency progress', () => {
     assert.equal(await progress.run(), 2);
     assert.equal(await statusOf('late'), 'RUNNABLE');
     assert.equal(await statusOf('late-dependant'), 'PENDING');
-    await store.updateJobs(['late'], ['RUNNABLE'], { status: 'FAILED' });
+    await store.transitionJobs([{ jobIds: ['late'], from: ['RUNNABLE'], to: 'FAILED', change: {} }]);
     assert.equal(await progress.run(), 1);
     assert.equal(await statusOf('late-dependant'), 'FAILED');
   });
 
   test('a job cancelled while SUBMITTED is not moved by its note', async () => {
     await submit(job('cancelled'));
-    await store.updateJobs(['cancelled'], ['SUBMITTED'], { status: 'FAILED', isCancelled: true });
+    await store.transitionJobs([{ jobIds: ['cancelled'], from: ['SUBMITTED'], to: 'FAILED', change: { isCancelled: true } }]);
     assert.equal(await progress.run(), 0);
     assert.equal(await statusOf('cancelled'), 'FAILED');
   });

@@ -74,7 +74,8 @@ describe('dependencies and array jobs', () => {
       seen.add(p.status!);
       return p.status === 'SUCCEEDED' || p.status === 'FAILED' ? p : undefined;
     }, 900_000, 500);
-    assert.equal(done.status, 'SUCCEEDED');
+    const failed = done.status === 'SUCCEEDED' ? [] : (await server.client.send(new ListJobsCommand({ arrayJobId: parent.jobId!, jobStatus: 'FAILED', maxResults: 3 }))).jobSummaryList;
+    assert.equal(done.status, 'SUCCEEDED', `failed children: ${JSON.stringify(failed?.map((c) => [c.jobId, c.statusReason, c.container]))}`);
     assert.equal(done.arrayProperties?.statusSummary?.['SUCCEEDED'], 1000);
     assert.ok(!seen.has('RUNNING') && !seen.has('RUNNABLE'), 'an array parent is never RUNNABLE or RUNNING');
     for (const i of [0, 499, 999]) assert.equal(lines(`child-${i}`)[0], `${i}/1000`);

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ListJobsCommand, RegisterJobDefinitionCommand, SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand } from '@aws-sdk/client-batch';
 import { type CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { JobStatus } from '../../src/domain/jobs/job.js';
+import { canTransition } from '../../src/domain/jobs/state-machine.js';
 import { createEnvironment, createQueue, registerEcsDefinition, shellDefinition, uniqueName } from '../helpers/fixtures.js';
 import { logsClient, streamMessages } from '../helpers/logs-client.js';
 import { useBarge } from '../helpers/server.js';
@@ -55,6 +57,24 @@ describe('jobs run as containers on the local Docker engine', () => {
     });
     assert.deepEqual(messages, ['hello world', 'to stderr', 'no newline']);
     assert.ok(seen.has('SUCCEEDED'));
+    // Every status change went through the state machine, and was logged from → to as it did.
+    const logged = () => server.barge.logs.filter((l) => l['jobId'] === jobId && l['msg'] === 'job status changed').map((l) => [l['from'], l['to']] as [JobStatus, JobStatus]);
+    const moves = await waitFor('the last status change in the log', async () => (logged().some(([, to]) => to === 'SUCCEEDED') ? logged() : undefined), 5000);
+    assert.deepEqual(moves, [['SUBMITTED', 'RUNNABLE'], ['RUNNABLE', 'STARTING'], ['STARTING', 'RUNNING'], ['RUNNING', 'SUCCEEDED']]);
+    for (const [from, to] of moves) assert.ok(canTransition(from, to), `${from} → ${to}`);
+  });
+
+  test("a RUNNING job's log stream exists before the job prints anything, as on AWS", async () => {
+    const def = await shellDefinition(server.client, 'sleep 3; echo late');
+    const { jobId } = await submit(def.name);
+    const running = await waitForStatus(server.client, jobId!, ['RUNNING']);
+    const stream = running.container?.logStreamName;
+    assert.ok(stream, 'a RUNNING job shows its logStreamName');
+    const early = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/batch/job', logStreamName: stream, startFromHead: true }));
+    assert.deepEqual(early.events, []);
+    assert.equal((await describeJob(server.client, jobId!)).status, 'RUNNING', 'the stream was read before the job printed');
+    assert.equal((await waitForEnd(server.client, jobId!)).status, 'SUCCEEDED');
+    assert.deepEqual(await streamMessages(logs, '/aws/batch/job', stream), ['late']);
   });
 
   test('a failing command ends FAILED with its exit code and AWS reason', async () => {

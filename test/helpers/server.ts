@@ -31,8 +31,11 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Keep the data directory after stop (for restart tests). */
   keepDataDir?: boolean;
-  /** A command that runs Barge, e.g. ['prlimit', '--nofile=4096:4096']. The process handle is then the wrapper's (which execs). */
-  wrapper?: string[];
+  /**
+   * A command that runs Barge, e.g. `['prlimit', '--nofile=300:300']`. It must exec Barge in
+   * its own process, so the process the helper knows (its pid, signals) is Barge's.
+   */
+  commandPrefix?: string[];
 }
 
 export function makeDataDir(): string {
@@ -42,7 +45,7 @@ export function makeDataDir(): string {
 /** Starts a real Barge process on a free loopback port and waits until it listens. */
 export async function startBarge(options: StartOptions = {}): Promise<BargeProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
-  const command = [...(options.wrapper ?? []), process.execPath, MAIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'info', ...(options.args ?? [])];
+  const command = [...(options.commandPrefix ?? []), process.execPath, MAIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'info', ...(options.args ?? [])];
   const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,15 +1,18 @@
-import { StorageFullError } from '../errors.js';
-import { ContainerStartError, type Executor, type LogLine } from '../executor.js';
-import type { DomainLogger } from '../logger.js';
-import type { Clock, JobChange, Store } from '../ports.js';
+import { ContainerStartError, type Executor, LocalResourceError, type LogLine } from '../executor.js';
+import { keepTrying } from '../keep-trying.js';
 import { RepeatedFailure } from '../repeated-failure.js';
+import type { DomainLogger } from '../logger.js';
+import type { Clock, Store } from '../ports.js';
+import { jobQueueNameOf, queueDeletedReason } from '../resources/job-queue.js';
 import { buildContainerSpec, logDestination } from './container-spec.js';
-import type { Attempt, Job } from './job.js';
+import type { Attempt, Job, JobStatus } from './job.js';
 import { type AttemptOutcome, shouldRetry } from './retries.js';
+import { JobTransitions, type StatusChange } from './transitions.js';
 import { within } from '../within.js';
 
 /** Where container output goes: CloudWatch Logs groups and streams. */
 export interface JobLogSink {
+  /** Appending no events creates the group and the stream. */
   appendJobOutput(logGroupName: string, logStreamName: string, events: { timestamp: number; message: string }[]): Promise<void>;
 }
 
@@ -31,8 +34,18 @@ export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usag
 const CURSOR_SAVE_INTERVAL_MS = 1000;
 const REMOVE_RETRY_FIRST_MS = 1000;
 const REMOVE_RETRY_MAX_MS = 10_000;
-const STORE_RETRY_FIRST_MS = 500;
-const STORE_RETRY_MAX_MS = 5000;
+/**
+ * A write about an attempt that fails (the database is locked by another process, the disk is
+ * full...) is tried again at these intervals until it lands. Giving up would leave the job
+ * STARTING or RUNNING with no reason, holding its capacity until the next start of Barge.
+ */
+const RECORD_RETRY = { firstMs: 500, maxMs: 10_000 };
+/**
+ * When Barge itself runs short of file descriptors or memory, talking to the engine fails for
+ * a while; the container is not at fault, so the attempt waits and follows it again from the
+ * last line stored, at these intervals.
+ */
+const LOCAL_RETRY = { firstMs: 250, maxMs: 5000 };
 /**
  * How long a shutdown waits for attempts whose container has already exited: recording the
  * result and removing the container take a few engine and store calls. Without the wait, a
@@ -40,6 +53,16 @@ const STORE_RETRY_MAX_MS = 5000;
  * start on the same data directory (never, for a test or a one-off run).
  */
 export const SHUTDOWN_GRACE_MS = 5000;
+
+const PLACED: JobStatus[] = ['STARTING', 'RUNNING'];
+
+/** The log sink failed: Barge's own storage, not the container, is at fault. */
+class OutputNotStoredError extends Error {
+  constructor(cause: unknown) {
+    super(`could not store the container's output: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'OutputNotStoredError';
+  }
+}
 
 interface ActiveAttempt {
   containerId?: string;
@@ -52,14 +75,21 @@ interface ActiveAttempt {
  * RUNNING, streams its output to the log sink, enforces the timeout, and records the result —
  * success, a retry (back to RUNNABLE) or failure — before the container is removed. Every
  * step is written to the store before the next begins, so after a crash `resume` can pick up
- * the attempt where it was and never start it twice.
+ * the attempt where it was and never start it twice. A write that fails is tried again until
+ * it lands, and a failure that is Barge's own (its storage, or a local resource such as file
+ * descriptors) never ends an attempt: only the container or the engine can.
  */
 export class AttemptRunner {
   private readonly active = new Map<string, ActiveAttempt>();
   /** Each attempt's whole run, until its container is removed, by `jobId#attempt`. */
   private readonly runs = new Map<string, Promise<void>>();
-  /** Output and results wait while the store's disk is full; one log for all attempts. */
-  private readonly storeFull: RepeatedFailure;
+  private readonly transitions: JobTransitions;
+  /**
+   * Writes about running attempts that fail and are tried again (a full disk, a locked store,
+   * too few descriptors): one log for all attempts, at most one warning a minute, so that a
+   * full disk does not fill the log too (issue 11: ~20 warnings a second).
+   */
+  private readonly retriedWrites: RepeatedFailure;
 
   constructor(
     private readonly store: Store,
@@ -70,7 +100,8 @@ export class AttemptRunner {
     private readonly options: AttemptRunnerOptions,
     private readonly onSettled: () => void,
   ) {
-    this.storeFull = new RepeatedFailure(log, 'Storing the output or state of a running job (the job keeps running)');
+    this.transitions = new JobTransitions(store, log);
+    this.retriedWrites = new RepeatedFailure(log, 'Storing the output or state of a running job (the job keeps running)');
   }
 
   /** Attempts this process is currently driving. */
@@ -118,10 +149,24 @@ export class AttemptRunner {
     if (!settled) this.log.warn({ attempts: ending.length, graceMs }, 'shutdown did not wait longer for attempts whose container has exited; they are finished after the next start');
   }
 
-  /** Stops the container of a STARTING or RUNNING job (TerminateJob); the attempt then ends FAILED. */
-  async stop(jobId: string): Promise<void> {
+  /**
+   * Issues the stop of a STARTING or RUNNING job's container (TerminateJob): SIGTERM now,
+   * SIGKILL after the grace period. It does not wait for the container to stop: the attempt
+   * ends FAILED when the container exits. A job whose container is not known yet is stopped as
+   * soon as it is, since its termination is recorded in the store.
+   */
+  stop(jobId: string): void {
     const containerId = this.active.get(jobId)?.containerId;
-    if (containerId) await this.executor.stop(containerId, this.options.stopGraceSeconds);
+    if (containerId) this.stopContainer(jobId, containerId);
+  }
+
+  private stopContainer(jobId: string, containerId: string, delayMs = REMOVE_RETRY_FIRST_MS): void {
+    this.executor.stop(containerId, this.options.stopGraceSeconds).catch((error: unknown) => {
+      // Tried again while the attempt runs: a container never stopped would run to its own end.
+      if (this.active.get(jobId)?.containerId !== containerId) return;
+      this.log.warn({ err: error, jobId, containerId }, 'could not stop a container; trying again');
+      setTimeout(() => this.stopContainer(jobId, containerId, Math.min(delayMs * 2, REMOVE_RETRY_MAX_MS)), delayMs).unref();
+    });
   }
 
   private async start(job: Job, queueName: string, computeEnvironmentName: string): Promise<void> {
@@ -134,21 +179,28 @@ export class AttemptRunner {
     const spec = buildContainerSpec(job, { attempt: attempt.number, queueName, computeEnvironmentName }, this.options.containerNamePrefix);
     let started: { containerId: string; startedAt: number };
     try {
-      started = await this.executor.start(spec);
+      // Starting is idempotent on the container's name, so a start cut short by Barge's own
+      // shortage (no file descriptor for the engine's socket...) is simply made again.
+      started = await keepTrying(
+        () => this.executor.start(spec),
+        LOCAL_RETRY,
+        (error, retryInMs) => log.warn({ err: error, retryInMs }, 'Barge is short of a local resource; starting the container again'),
+        (error) => error instanceof LocalResourceError,
+      );
     } catch (error) {
       // The engine did not answer, or refused the start and no longer answers: it is going
       // down (dockerd fails requests it took just before its shutdown, e.g. "failed to update
       // store for object type *libnetwork.endpoint"). Either way the attempt never began, so it
       // goes back to RUNNABLE without counting, and is placed again once the engine is back.
-      if (!(error instanceof ContainerStartError) || !(await this.executor.ping())) {
+      if (!(error instanceof ContainerStartError) || (await this.engineAnswers()) === false) {
         log.warn({ err: error }, 'the executor is unreachable; the job goes back to RUNNABLE');
-        await this.stored(job, () =>
-          this.store.transitionJobs([
-            { jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNABLE', attempts: job.attempts.slice(0, -1), computeEnvironmentArn: null } },
+        const moved = await this.record(job, 'record the return of the job to RUNNABLE', () =>
+          this.transitions.apply([
+            { jobIds: [job.jobId], from: ['STARTING'], to: 'RUNNABLE', set: { attempts: job.attempts.slice(0, -1), computeEnvironmentArn: null }, unlessTerminated: true },
           ]),
         );
-        this.active.delete(job.jobId);
-        this.onSettled();
+        if (moved.length === 0) await this.finish(job, { statusReason: TASK_FAILED_TO_START, neverRetry: false });
+        else this.settle(job.jobId);
         return;
       }
       log.warn({ err: error }, 'container did not start');
@@ -158,54 +210,78 @@ export class AttemptRunner {
     const active = this.active.get(job.jobId)!;
     active.containerId = started.containerId;
     const dest = logDestination(job, taskIdOf(attempt));
+    // The stream exists before logStreamName shows, as on AWS: a client that reads it as soon
+    // as the job is RUNNING gets no events rather than ResourceNotFoundException.
+    await this.record(job, 'create the log stream', () => this.sink.appendJobOutput(dest.group, dest.stream, []));
     const attempts = replaceLatest(job, { ...attempt, startedAt: started.startedAt, container: { ...attempt.container, logStreamName: dest.stream } });
-    const moved = await this.stored(job, () =>
-      this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING'], change: { status: 'RUNNING', startedAt: started.startedAt, attempts } }]),
+    const moved = await this.record(job, 'record RUNNING', () =>
+      this.transitions.apply([
+        { jobIds: [job.jobId], from: ['STARTING'], to: 'RUNNING', set: { startedAt: started.startedAt, attempts }, context: { attempt: attempt.number, containerId: started.containerId } },
+      ]),
     );
-    if (moved.length === 0) {
-      // Terminated or otherwise moved on while the container was starting.
-      await this.executor.stop(started.containerId, this.options.stopGraceSeconds);
-    } else {
-      log.info({ from: 'STARTING', to: 'RUNNING', containerId: started.containerId }, 'job status changed');
-    }
-    const fresh = (await this.store.getJobs([job.jobId]))[0] ?? job;
-    if (fresh.isTerminated) await this.executor.stop(started.containerId, this.options.stopGraceSeconds);
+    // Moved on while the container was starting: it must not run on.
+    if (moved.length === 0) this.stopContainer(job.jobId, started.containerId);
+    const fresh = (await this.record(job, 'read the job', () => this.store.getJobs([job.jobId])))[0] ?? job;
     await this.follow({ ...fresh, attempts }, started.containerId, undefined);
   }
 
   private async follow(job: Job, containerId: string, cursor: string | undefined): Promise<void> {
     const attempt = latest(job);
+    const log = this.log.child({ jobId: job.jobId, attempt: attempt.number });
     const active = this.active.get(job.jobId)!;
+    // Terminated before the container was known, or before a restart of Barge: stop it now.
+    if (job.isTerminated) this.stopContainer(job.jobId, containerId);
     const timeoutSeconds = job.spec.timeout?.attemptDurationSeconds;
     if (timeoutSeconds !== undefined) {
       const deadline = (attempt.startedAt ?? this.clock.now()) + timeoutSeconds * 1000;
       active.timer = setTimeout(() => {
         active.timedOut = true;
-        void this.executor.stop(containerId, this.options.stopGraceSeconds).catch(() => undefined);
+        this.stopContainer(job.jobId, containerId);
       }, Math.max(0, deadline - this.clock.now()));
     }
     const dest = logDestination(job, taskIdOf(attempt));
+    /** The engine's position after the last line stored. */
+    let stored = cursor;
     let savedAt = this.clock.now();
     const onLines = async (lines: LogLine[]) => {
-      const events = lines.map((l) => ({ timestamp: l.timestamp, message: l.message }));
-      await this.stored(job, () => this.sink.appendJobOutput(dest.group, dest.stream, events));
+      await this.sink.appendJobOutput(dest.group, dest.stream, lines.map((l) => ({ timestamp: l.timestamp, message: l.message }))).catch((error: unknown) => {
+        throw new OutputNotStoredError(error);
+      });
+      this.retriedWrites.succeeded();
       const last = lines[lines.length - 1];
+      if (!last) return;
+      stored = last.cursor;
       // The resume point is saved at most once a second: after a crash of Barge up to a
-      // second of output may be stored twice, and none is lost.
-      if (last && this.clock.now() - savedAt >= CURSOR_SAVE_INTERVAL_MS) {
+      // second of output may be stored twice, and none is lost. A save that fails only makes
+      // that window longer, so it is not worth stopping for.
+      if (this.clock.now() - savedAt >= CURSOR_SAVE_INTERVAL_MS) {
         savedAt = this.clock.now();
-        const attempts = replaceLatest(job, { ...attempt, logCursor: last.cursor });
-        await this.stored(job, () => this.store.updateJobs([job.jobId], ['RUNNING'], { attempts }));
+        await this.store.updateJobs([job.jobId], ['RUNNING'], { attempts: replaceLatest(job, { ...attempt, logCursor: last.cursor }) }).catch((error: unknown) => {
+          this.retriedWrites.failed(error, { jobId: job.jobId, what: 'save the resume point of the output' });
+        });
       }
     };
     let exit;
     try {
-      exit = await this.executor.follow(containerId, cursor, onLines);
+      // Only the engine or the container can end an attempt. When Barge is at fault (its log
+      // storage fails, or it has no file descriptor left for the engine's socket), the
+      // container goes on and is followed again, from the last line stored, once Barge can.
+      exit = await keepTrying(
+        () => this.executor.follow(containerId, stored, onLines),
+        LOCAL_RETRY,
+        (error, retryInMs) =>
+          error instanceof OutputNotStoredError
+            ? this.retriedWrites.failed(error.cause, { jobId: job.jobId, what: 'store output; following the container again from the last line stored', retryInMs })
+            : log.warn({ err: error, retryInMs }, 'Barge could not follow the container; following it again from the last line stored'),
+        // Any other failure, at a moment Barge cannot even reach the engine for want of a
+        // resource, tells nothing about the container yet either.
+        async (error) => error instanceof OutputNotStoredError || error instanceof LocalResourceError || (await this.engineAnswers()) === undefined,
+      );
     } catch (error) {
       clearTimeout(active.timer);
-      this.log.warn({ jobId: job.jobId, err: error }, 'lost the container of a running attempt');
+      log.warn({ err: error }, 'lost the container of a running attempt');
       const message = (error as Error).message;
-      const engineAnswers = await this.executor.ping();
+      const engineAnswers = (await this.engineAnswers()) === true;
       // On an engine that answers, the container may still be running: it goes before the job
       // can be placed again, so the retry never works beside it.
       const removed = engineAnswers && (await this.executor.remove(containerId).then(() => true, () => false));
@@ -215,21 +291,60 @@ export class AttemptRunner {
       return;
     }
     clearTimeout(active.timer);
-    const fresh = (await this.store.getJobs([job.jobId]))[0] ?? job;
+    const fresh = (await this.record(job, 'read the job', () => this.store.getJobs([job.jobId])))[0] ?? job;
     const reason = exit.oomKilled ? OOM_REASON : undefined;
+    const ended = { exitCode: exit.exitCode, ...(reason ? { reason } : {}) };
     if (fresh.isTerminated) {
-      await this.finish(fresh, { exitCode: exit.exitCode, statusReason: fresh.statusReason ?? 'Terminated', neverRetry: true, ...(reason ? { reason } : {}) }, exit.finishedAt);
+      await this.finish(fresh, { ...ended, statusReason: fresh.statusReason ?? 'Terminated', neverRetry: true }, exit.finishedAt);
     } else if (active.timedOut) {
-      await this.finish(fresh, { exitCode: exit.exitCode, statusReason: TIMEOUT_REASON, neverRetry: true, ...(reason ? { reason } : {}) }, exit.finishedAt);
+      await this.finish(fresh, { ...ended, statusReason: TIMEOUT_REASON, neverRetry: true }, exit.finishedAt);
     } else {
-      await this.finish(fresh, { exitCode: exit.exitCode, statusReason: ESSENTIAL_CONTAINER_EXITED, neverRetry: false, ...(reason ? { reason } : {}) }, exit.finishedAt);
+      await this.finish(fresh, { ...ended, statusReason: ESSENTIAL_CONTAINER_EXITED, neverRetry: false }, exit.finishedAt);
     }
     // A frozen engine never answers; the run is over for drainEnding after a while regardless.
     await within(this.removeWhenEngineAnswers(containerId), REMOVE_RETRY_MAX_MS);
   }
 
-  /** Records the end of the latest attempt and what the job does next. */
+  /**
+   * Records the end of the latest attempt and what the job does next. Unless the outcome is
+   * already a termination, the change only applies while the job is not marked terminated: a
+   * TerminateJob that lands as the container exits wins, and the attempt then ends FAILED with
+   * its reason instead of retrying. A retry only goes back to RUNNABLE in a queue that still
+   * exists; in a deleted one the job ends FAILED with the deletion's reason.
+   */
   private async finish(job: Job, outcome: AttemptOutcome, stoppedAt = this.clock.now()): Promise<void> {
+    let current = job;
+    let jobReason: string | undefined;
+    // Each round follows a change that refused the last one; a few at most can happen.
+    for (let round = 1; ; round++) {
+      const terminated = current.isTerminated === true;
+      const result = terminated ? { ...outcome, statusReason: current.statusReason ?? 'Terminated', neverRetry: true } : outcome;
+      const change = this.endChange(current, result, stoppedAt, terminated, terminated ? undefined : jobReason);
+      const moved = await this.record(current, `record the end of attempt ${latest(current).number}`, () => this.transitions.apply([change]));
+      if (moved.length > 0 || terminated) break;
+      const fresh = (await this.record(current, 'read the job', () => this.store.getJobs([current.jobId])))[0];
+      // Not placed any more: something else ended it, and there is nothing left to record.
+      if (!fresh || !PLACED.includes(fresh.status)) break;
+      if (round >= 5) {
+        this.log.error({ jobId: job.jobId, status: fresh.status, to: change.to }, 'bug: the end of an attempt was refused again and again');
+        break;
+      }
+      if (fresh.isTerminated) {
+        this.log.info({ jobId: job.jobId, attempt: latest(current).number }, 'a TerminateJob landed as the attempt ended: the job ends FAILED with its reason');
+      } else if (change.to === 'RUNNABLE') {
+        const queueName = jobQueueNameOf(current.spec.jobQueueArn);
+        const queue = await this.record(current, 'read the job queue', () => this.store.getResource('job-queue', queueName));
+        // Deleted (or deleted and created again) as the attempt ended.
+        if (!queue) jobReason = queueDeletedReason(queueName);
+      } else {
+        break;
+      }
+      current = { ...fresh, attempts: current.attempts };
+    }
+    this.settle(job.jobId);
+  }
+
+  private endChange(job: Job, outcome: AttemptOutcome, stoppedAt: number, terminated: boolean, jobReason?: string): StatusChange {
     const attempt = latest(job);
     const ended: Attempt = {
       ...attempt,
@@ -242,41 +357,40 @@ export class AttemptRunner {
       },
     };
     const attempts = replaceLatest(job, ended);
-    let change: JobChange;
+    const base = { jobIds: [job.jobId], from: PLACED, unlessTerminated: !terminated, context: { attempt: attempt.number, exitCode: outcome.exitCode } };
     if (outcome.exitCode === 0 && !outcome.neverRetry) {
-      change = { status: 'SUCCEEDED', statusReason: outcome.statusReason, stoppedAt, attempts };
-    } else if (shouldRetry(job.spec.retryStrategy, attempts.length, outcome)) {
-      change = { status: 'RUNNABLE', statusReason: undefined, attempts, computeEnvironmentArn: null };
-    } else {
-      change = { status: 'FAILED', statusReason: outcome.statusReason, stoppedAt, attempts };
+      // Only a container that ran exits 0, and RUNNING is recorded before it is followed.
+      return { ...base, from: ['RUNNING'], to: 'SUCCEEDED', set: { statusReason: outcome.statusReason, stoppedAt, attempts } };
     }
-    const moved = await this.stored(job, () => this.store.transitionJobs([{ jobId: job.jobId, from: ['STARTING', 'RUNNING'], change }]));
-    if (moved.length > 0) {
-      this.log.info({ jobId: job.jobId, attempt: attempt.number, from: job.status, to: change.status, exitCode: outcome.exitCode, reason: outcome.statusReason }, 'job status changed');
+    if (jobReason === undefined && shouldRetry(job.spec.retryStrategy, attempts.length, outcome)) {
+      return { ...base, to: 'RUNNABLE', whileQueueExists: true, set: { statusReason: undefined, attempts, computeEnvironmentArn: null } };
     }
-    this.active.delete(job.jobId);
+    return { ...base, to: 'FAILED', set: { statusReason: jobReason ?? outcome.statusReason, stoppedAt, attempts } };
+  }
+
+  private settle(jobId: string): void {
+    this.active.delete(jobId);
     this.onSettled();
   }
 
   /**
-   * A write the attempt cannot go on without, tried again while the store's disk is full. The
-   * job keeps running meanwhile and its output waits in the engine's log (the follower reads no
-   * further), so once space is freed everything is stored and the attempt goes on. Before, a
-   * full logs.db ended a healthy attempt as "lost" and removed its container (issue 11).
+   * Runs a store or log sink call about an attempt until it succeeds (see RECORD_RETRY).
+   * Meanwhile the job stays as the store has it, STARTING or RUNNING, and keeps its capacity,
+   * which is the truth: its container has not been removed.
    */
-  private async stored<T>(job: Job, write: () => Promise<T>): Promise<T> {
-    let delayMs = STORE_RETRY_FIRST_MS;
-    for (;;) {
-      try {
-        const value = await write();
-        this.storeFull.succeeded();
-        return value;
-      } catch (error) {
-        if (!(error instanceof StorageFullError)) throw error;
-        this.storeFull.failed(error, { jobId: job.jobId, attempt: job.attempts.length });
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-        delayMs = Math.min(delayMs * 2, STORE_RETRY_MAX_MS);
-      }
+  private record<T>(job: Job, what: string, call: () => Promise<T>): Promise<T> {
+    return keepTrying(call, RECORD_RETRY, (error, retryInMs) => this.retriedWrites.failed(error, { jobId: job.jobId, what, retryInMs })).then((value) => {
+      this.retriedWrites.succeeded();
+      return value;
+    });
+  }
+
+  /** Whether the engine answers; undefined when Barge cannot tell, being short of a local resource itself. */
+  private async engineAnswers(): Promise<boolean | undefined> {
+    try {
+      return await this.executor.ping();
+    } catch (error) {
+      return error instanceof LocalResourceError ? undefined : false;
     }
   }
 
@@ -308,12 +422,28 @@ export class AttemptRunner {
     this.runs.set(key, run);
   }
 
-  private crashed(job: Job, error: unknown): void {
+  /**
+   * A failure nothing above expected (a bug): the attempt is not left STARTING or RUNNING with
+   * no reason, holding capacity until a restart. Its container is removed and it ends with
+   * the error as its reason, retrying per its strategy.
+   */
+  private async crashed(job: Job, error: unknown): Promise<void> {
     this.log.error({ jobId: job.jobId, err: error }, 'attempt runner failed');
     const active = this.active.get(job.jobId);
     if (active?.timer) clearTimeout(active.timer);
-    this.active.delete(job.jobId);
-    this.onSettled();
+    try {
+      if (active?.containerId) await this.removeWhenEngineAnswers(active.containerId);
+      const fresh = (await this.record(job, 'read the job', () => this.store.getJobs([job.jobId])))[0];
+      if (!fresh || !PLACED.includes(fresh.status)) {
+        this.settle(job.jobId);
+        return;
+      }
+      const reason = `Barge failed while running attempt ${latest(fresh).number}: ${(error as Error)?.message ?? String(error)}`.slice(0, 255);
+      await this.finish(fresh, { statusReason: reason, neverRetry: false });
+    } catch (failure) {
+      this.log.error({ jobId: job.jobId, err: failure }, 'could not end the attempt after the runner failed');
+      this.settle(job.jobId);
+    }
   }
 }
 

@@ -6,10 +6,12 @@ import type { Clock, IdSource, JobListQuery, Store } from '../ports.js';
 import { isFargate } from '../resources/compute-environment.js';
 import type { JobDefinitions } from '../resources/job-definitions.js';
 import type { JobQueues } from '../resources/job-queues.js';
+import type { DomainLogger } from '../logger.js';
 import { frontOfQueue } from '../scheduler/front-of-queue.js';
-import { type ArrayStatusSummary, type Job, JOB_STATUSES, type JobStatus } from './job.js';
+import { type ArrayStatusSummary, isTerminal, type Job, JOB_STATUSES, type JobStatus } from './job.js';
 import { isCancellable } from './state-machine.js';
 import { buildJobs, type SubmitJob } from './submit.js';
+import { JobTransitions } from './transitions.js';
 
 export interface ListJobs {
   jobQueue?: string;
@@ -33,7 +35,10 @@ export interface JobRuntime {
   wake(): void;
   /** A job was just stored SUBMITTED: move it on soon. */
   jobSubmitted(job: Job): void;
-  /** Stop the containers of these STARTING/RUNNING jobs (their attempts then end FAILED). */
+  /**
+   * Issue the stop of the containers of these STARTING/RUNNING jobs (SIGTERM, SIGKILL after the
+   * grace period) without waiting for them to stop; each attempt ends FAILED when its container exits.
+   */
   stopRunning(jobIds: string[]): Promise<void>;
   /** Why a RUNNABLE job waits, as of the last dispatch pass. */
   waitReason(job: Job): Promise<string | undefined>;
@@ -42,8 +47,17 @@ export interface JobRuntime {
 const idleRuntime: JobRuntime = { wake: () => undefined, jobSubmitted: () => undefined, stopRunning: async () => undefined, waitReason: async () => undefined };
 
 const FILTER_NAMES = ['JOB_NAME', 'JOB_DEFINITION', 'BEFORE_CREATED_AT', 'AFTER_CREATED_AT', 'SHARE_IDENTIFIER'];
+const WAITING: JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE'];
+const PLACED: JobStatus[] = ['STARTING', 'RUNNING'];
+/**
+ * A job moves at most a few times between TerminateJob's two writes (placed, then back to
+ * RUNNABLE for a retry...); a job still moving after this many rounds is a bug to report.
+ */
+const TERMINATE_ROUNDS = 100;
 
 export class Jobs {
+  private readonly transitions: JobTransitions;
+
   constructor(
     private readonly store: Store,
     private readonly arns: Arns,
@@ -51,8 +65,11 @@ export class Jobs {
     private readonly ids: IdSource,
     private readonly queues: JobQueues,
     private readonly definitions: JobDefinitions,
+    private readonly log: DomainLogger,
     private runtime: JobRuntime = idleRuntime,
-  ) {}
+  ) {
+    this.transitions = new JobTransitions(store, log);
+  }
 
   attachRuntime(runtime: JobRuntime): void {
     this.runtime = runtime;
@@ -149,24 +166,54 @@ export class Jobs {
    * Returns the ids that moved.
    */
   async cancel(jobId: string, reason: string): Promise<string[]> {
-    return this.stopBeforeStart(await this.get(jobId), reason, { isCancelled: true });
+    return this.cancelWaiting(await this.get(jobId), reason);
   }
 
   /**
    * TerminateJob: as cancel for jobs not yet placed; a STARTING or RUNNING job is marked
-   * terminated with the reason (so a restart of Barge still knows) and its container is
-   * stopped: SIGTERM, then SIGKILL after the grace period. An array parent terminates its children.
+   * terminated with the reason (so a restart of Barge still knows) and the stop of its container
+   * is issued: SIGTERM, then SIGKILL after the grace period. The answer does not wait for the
+   * container to stop; the attempt ends FAILED with the reason when it exits, and never retries.
+   * An array parent terminates its children.
    */
   async terminate(jobId: string, reason: string): Promise<string[]> {
     const job = await this.get(jobId);
-    const moved = await this.stopBeforeStart(job, reason, { isTerminated: true });
-    const placed: ('STARTING' | 'RUNNING')[] = ['STARTING', 'RUNNING'];
-    const ids = job.spec.arraySize !== undefined && !job.arrayParent
-      ? Array.from({ length: job.spec.arraySize }, (_, i) => `${job.jobId}:${i}`)
-      : [job.jobId];
-    const marked = await this.store.updateJobs(ids, placed, { isTerminated: true, statusReason: reason });
+    if (isArrayParent(job) && isCancellable(job.status)) {
+      await this.store.updateJobs([job.jobId], WAITING, { statusReason: reason, isTerminated: true });
+    }
+    const { ended, marked } = await this.terminateEach(isArrayParent(job) ? childIds(job) : [job.jobId], reason);
     if (marked.length > 0) await this.runtime.stopRunning(marked);
-    return [...moved, ...marked];
+    this.runtime.wake();
+    return [...ended, ...marked];
+  }
+
+  /**
+   * Ends each job that is not placed, and marks each placed one terminated, whatever it does
+   * meanwhile. Each write is a compare-and-set, and an attempt only moves a job back to RUNNABLE
+   * while it is not marked terminated; a job that moved between the two writes (placed, or sent
+   * back to RUNNABLE by a retry) is looked at again, so an acknowledged TerminateJob is never
+   * followed by another attempt.
+   */
+  private async terminateEach(jobIds: string[], reason: string): Promise<{ ended: string[]; marked: string[] }> {
+    const ended: string[] = [];
+    const marked: string[] = [];
+    let open = jobIds;
+    for (let round = 1; open.length > 0; round++) {
+      if (round > TERMINATE_ROUNDS) {
+        this.log.error({ jobIds: open.slice(0, 10), jobCount: open.length }, 'bug: jobs kept moving while TerminateJob recorded their termination');
+        throw new Error(`Jobs ${open.slice(0, 3).join(', ')} kept moving while their termination was recorded`);
+      }
+      const set = { statusReason: reason, stoppedAt: this.clock.now(), isTerminated: true };
+      const failed = new Set((await this.transitions.apply([{ jobIds: open, from: WAITING, to: 'FAILED', set }])).map((m) => m.jobId));
+      ended.push(...failed);
+      const placed = open.filter((id) => !failed.has(id));
+      const hit = new Set(placed.length > 0 ? await this.store.updateJobs(placed, PLACED, { isTerminated: true, statusReason: reason }) : []);
+      for (const id of hit) this.log.info({ jobId: id, reason }, 'job termination recorded; stopping its container');
+      marked.push(...hit);
+      const moved = placed.filter((id) => !hit.has(id));
+      open = moved.length > 0 ? (await this.store.getJobs(moved)).filter((j) => !isTerminal(j.status)).map((j) => j.jobId) : [];
+    }
+    return { ended, marked };
   }
 
   private async withWaitReason(job: Job): Promise<Job> {
@@ -175,20 +222,17 @@ export class Jobs {
     return reason === undefined ? job : { ...job, statusReason: reason };
   }
 
-  private async stopBeforeStart(job: Job, reason: string, flag: { isCancelled?: true; isTerminated?: true }): Promise<string[]> {
-    const waiting: JobStatus[] = ['SUBMITTED', 'PENDING', 'RUNNABLE'];
-    const now = this.clock.now();
-    const change = { status: 'FAILED' as const, statusReason: reason, stoppedAt: now, ...flag };
-    const moved: string[] = [];
-    if (job.spec.arraySize !== undefined && !job.arrayParent) {
+  private async cancelWaiting(job: Job, reason: string): Promise<string[]> {
+    const change = { statusReason: reason, stoppedAt: this.clock.now(), isCancelled: true };
+    let moved: string[] = [];
+    if (isArrayParent(job)) {
       // The parent keeps its status until its last child has ended (children that were
       // already placed may still run); the scheduler then ends it FAILED with this reason. It is
       // flagged first, so a pass that sees every child ended never ends it with another reason.
-      if (isCancellable(job.status)) await this.store.updateJobs([job.jobId], waiting, { statusReason: reason, ...flag });
-      const childIds = Array.from({ length: job.spec.arraySize }, (_, i) => `${job.jobId}:${i}`);
-      moved.push(...(await this.store.updateJobs(childIds, waiting, change)));
+      if (isCancellable(job.status)) await this.store.updateJobs([job.jobId], WAITING, { statusReason: reason, isCancelled: true });
+      moved = (await this.transitions.apply([{ jobIds: childIds(job), from: WAITING, to: 'FAILED', set: change }])).map((m) => m.jobId);
     } else if (isCancellable(job.status)) {
-      moved.push(...(await this.store.updateJobs([job.jobId], waiting, change)));
+      moved = (await this.transitions.apply([{ jobIds: [job.jobId], from: WAITING, to: 'FAILED', set: change }])).map((m) => m.jobId);
     }
     this.runtime.wake();
     return moved;
@@ -203,6 +247,14 @@ export class Jobs {
       lastUpdatedAt: this.clock.now(),
     };
   }
+}
+
+function isArrayParent(job: Job): boolean {
+  return job.spec.arraySize !== undefined && !job.arrayParent;
+}
+
+function childIds(parent: Job): string[] {
+  return Array.from({ length: parent.spec.arraySize ?? 0 }, (_, i) => `${parent.jobId}:${i}`);
 }
 
 function applyFilter(query: JobListQuery, filter: { name?: string; values?: string[] }): void {

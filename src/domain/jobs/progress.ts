@@ -1,7 +1,8 @@
-import type { Clock, JobTransition, Store } from '../ports.js';
+import type { Clock, Store } from '../ports.js';
 import type { DomainLogger } from '../logger.js';
 import { type ArrayChildState } from '../ports.js';
 import { isTerminal, type Job, type JobStatus } from './job.js';
+import { JobTransitions, type StatusChange } from './transitions.js';
 
 export const DEPENDENT_JOB_FAILED = 'Dependent Job failed';
 const BATCH = 1000;
@@ -31,12 +32,15 @@ export class DependencyProgress {
    * PENDING since; only promotion from SUBMITTED makes one, so passes skip the listing.
    */
   private pendingMayExist = true;
+  private readonly transitions: JobTransitions;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly log: DomainLogger,
-  ) {}
+    log: DomainLogger,
+  ) {
+    this.transitions = new JobTransitions(store, log);
+  }
 
   /** A job was just stored as SUBMITTED: the next pass moves it on. */
   noteSubmitted(job: Job): void {
@@ -70,9 +74,8 @@ export class DependencyProgress {
     for (const status of ['PENDING', 'RUNNABLE'] as const) {
       const ids = [...noted].flatMap(([jobId, next]) => (next === status ? [jobId] : []));
       if (ids.length === 0) continue;
-      const moved = await this.store.updateJobs(ids, ['SUBMITTED'], { status });
+      const moved = await this.transitions.apply([{ jobIds: ids, from: ['SUBMITTED'], to: status }]);
       if (status === 'PENDING' && moved.length > 0) this.pendingMayExist = true;
-      for (const jobId of moved) this.log.info({ jobId, from: 'SUBMITTED', to: status }, 'job status changed');
       changed += moved.length;
     }
     return changed;
@@ -86,9 +89,13 @@ export class DependencyProgress {
     for (;;) {
       const slice = await this.store.listJobsByStatus({ statuses: ['SUBMITTED'], plainOnly: true, limit: BATCH });
       if (slice.items.length === 0) return changed;
-      const transitions = slice.items.map((job) => ({ jobId: job.jobId, from: ['SUBMITTED' as const], change: { status: afterSubmitted(job) } }));
-      if (transitions.some((t) => t.change.status === 'PENDING')) this.pendingMayExist = true;
-      changed += await this.apply(transitions);
+      const changes = (['PENDING', 'RUNNABLE'] as const).map((to) => ({
+        jobIds: slice.items.filter((job) => afterSubmitted(job) === to).map((job) => job.jobId),
+        from: ['SUBMITTED' as const],
+        to,
+      }));
+      if (changes[0]!.jobIds.length > 0) this.pendingMayExist = true;
+      changed += await this.apply(changes);
       if (slice.cursor === undefined) return changed;
     }
   }
@@ -109,32 +116,32 @@ export class DependencyProgress {
   private async resolve(job: Job): Promise<number> {
     const state = await this.dependencyState(job);
     const now = this.clock.now();
-    const failed = { status: 'FAILED' as const, statusReason: DEPENDENT_JOB_FAILED, stoppedAt: now };
+    const failed = { statusReason: DEPENDENT_JOB_FAILED, stoppedAt: now };
     if (job.spec.arraySize === undefined) {
       if (state === 'waiting') return 0;
-      return this.apply([{ jobId: job.jobId, from: ['PENDING'], change: state === 'met' ? { status: 'RUNNABLE' } : failed }]);
+      return this.apply([state === 'met' ? { jobIds: [job.jobId], from: ['PENDING'], to: 'RUNNABLE' } : { jobIds: [job.jobId], from: ['PENDING'], to: 'FAILED', set: failed }]);
     }
     const children = await this.store.listArrayChildren(job.jobId);
     // A cancelled or terminated parent has already stopped its children; it ends, with the
     // caller's reason, once the last of them has (reference §6), dependencies or not.
     if (job.isCancelled || job.isTerminated) {
       if (!children.every((c) => isTerminal(c.status))) return 0;
-      return this.apply([{ jobId: job.jobId, from: ['PENDING'], change: { status: 'FAILED', stoppedAt: now } }]);
+      return this.apply([{ jobIds: [job.jobId], from: ['PENDING'], to: 'FAILED', set: { stoppedAt: now } }]);
     }
     if (state === 'failed') {
       const open = children.filter((c) => !isTerminal(c.status)).map((c) => childId(job, c));
-      const moved = open.length > 0 ? await this.store.updateJobs(open, ['PENDING', 'RUNNABLE'], failed) : [];
-      return moved.length + (await this.apply([{ jobId: job.jobId, from: ['PENDING'], change: failed }]));
+      return this.apply([
+        { jobIds: open, from: ['PENDING', 'RUNNABLE'], to: 'FAILED', set: failed },
+        { jobIds: [job.jobId], from: ['PENDING'], to: 'FAILED', set: failed },
+      ]);
     }
     if (state === 'waiting') return 0;
     if (children.every((c) => isTerminal(c.status))) {
       const ok = children.every((c) => c.status === 'SUCCEEDED');
       return this.apply([
-        {
-          jobId: job.jobId,
-          from: ['PENDING'],
-          change: ok ? { status: 'SUCCEEDED', stoppedAt: now } : { status: 'FAILED', statusReason: 'Array Child Job failed', stoppedAt: now },
-        },
+        ok
+          ? { jobIds: [job.jobId], from: ['PENDING'], to: 'SUCCEEDED', set: { stoppedAt: now } }
+          : { jobIds: [job.jobId], from: ['PENDING'], to: 'FAILED', set: { statusReason: 'Array Child Job failed', stoppedAt: now } },
       ]);
     }
     return this.releaseChildren(job, children, now);
@@ -158,12 +165,10 @@ export class DependencyProgress {
       // A failed child fails every later child of a SEQUENTIAL array.
       previous = previous === 'FAILED' || child.status === 'FAILED' || fail.includes(childId(job, child)) ? 'FAILED' : child.status;
     }
-    let changed = 0;
-    if (release.length > 0) changed += (await this.store.updateJobs(release, ['PENDING'], { status: 'RUNNABLE' })).length;
-    if (fail.length > 0) {
-      changed += (await this.store.updateJobs(fail, ['PENDING'], { status: 'FAILED', statusReason: DEPENDENT_JOB_FAILED, stoppedAt: now })).length;
-    }
-    return changed;
+    return this.apply([
+      { jobIds: release, from: ['PENDING'], to: 'RUNNABLE' },
+      { jobIds: fail, from: ['PENDING'], to: 'FAILED', set: { statusReason: DEPENDENT_JOB_FAILED, stoppedAt: now } },
+    ]);
   }
 
   /**
@@ -180,13 +185,8 @@ export class DependencyProgress {
     return deps.every((d) => d.status === 'SUCCEEDED') ? 'met' : 'waiting';
   }
 
-  private async apply(transitions: JobTransition[]): Promise<number> {
-    if (transitions.length === 0) return 0;
-    const changed = await this.store.transitionJobs(transitions);
-    for (const t of transitions) {
-      if (changed.includes(t.jobId)) this.log.info({ jobId: t.jobId, from: t.from[0], to: t.change.status }, 'job status changed');
-    }
-    return changed.length;
+  private async apply(changes: StatusChange[]): Promise<number> {
+    return (await this.transitions.apply(changes.filter((c) => c.jobIds.length > 0))).length;
   }
 }
 

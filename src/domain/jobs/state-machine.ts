@@ -1,8 +1,9 @@
-import type { JobStatus } from './job.js';
+import { JOB_STATUSES, type JobStatus } from './job.js';
 
 /**
  * The job life cycle of AWS Batch (reference §6). Every status change goes through
- * `canTransition`, so a transition the diagram does not have is a bug, not a state.
+ * JobTransitions (transitions.ts), which moves a job only from a status this table leads to
+ * the target from, so a transition the diagram does not have is refused as a bug, never stored.
  *
  *   SUBMITTED → PENDING (unmet dependencies) | RUNNABLE (none) | FAILED (cancel, failed dependency)
  *   PENDING   → RUNNABLE | FAILED
@@ -24,6 +25,11 @@ const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
 
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return TRANSITIONS[from].includes(to);
+}
+
+/** Every status the table lets a job leave for `to`. */
+export function sourcesOf(to: JobStatus): JobStatus[] {
+  return JOB_STATUSES.filter((from) => canTransition(from, to));
 }
 
 /** States in which CancelJob takes effect (before the job is placed). */

@@ -32,3 +32,13 @@ export interface JobQueue {
   /** Name of the access key that created it. */
   createdBy?: string;
 }
+
+/** The name in a job queue ARN (`arn:aws:batch:<region>:<account>:job-queue/<name>`). */
+export function jobQueueNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** The statusReason of jobs that a DeleteJobQueue ends (Barge's wording). */
+export function queueDeletedReason(queueName: string): string {
+  return `Job queue ${queueName} was deleted`;
+}

@@ -1,12 +1,15 @@
 import type { Arns } from '../arn.js';
 import type { JsonObject, Page, ResourceState, Tags } from '../common.js';
 import { InvalidInputError, InvalidStateError, NotFoundError } from '../errors.js';
+import { isTerminal, type Job } from '../jobs/job.js';
+import { JobTransitions } from '../jobs/transitions.js';
+import type { DomainLogger } from '../logger.js';
 import { decodeToken, toPage } from '../pagination.js';
 import type { Clock, Store } from '../ports.js';
 import type { SerialQueue } from '../serial.js';
 import { checkTags } from '../tags.js';
 import { isFargate } from './compute-environment.js';
-import type { ComputeEnvironmentOrder, JobQueue, JobQueueType, JobStateTimeLimitAction } from './job-queue.js';
+import { type ComputeEnvironmentOrder, type JobQueue, type JobQueueType, type JobStateTimeLimitAction, queueDeletedReason } from './job-queue.js';
 
 export interface CreateJobQueue {
   /** Name of the access key that created it (recorded, shown as bargeCreatedBy). */
@@ -43,13 +46,17 @@ export const TIME_LIMIT_REASONS = [
 export class JobQueues {
   /** Called after every change, so the scheduler can react (capacity or state may have changed). */
   onChange: () => void = () => undefined;
+  private readonly transitions: JobTransitions;
 
   constructor(
     private readonly store: Store,
     private readonly arns: Arns,
     private readonly clock: Clock,
     private readonly serial: SerialQueue,
-  ) {}
+    log: DomainLogger,
+  ) {
+    this.transitions = new JobTransitions(store, log);
+  }
 
   create(input: CreateJobQueue): Promise<JobQueue> {
     checkTags(input.tags);
@@ -135,21 +142,47 @@ export class JobQueues {
       if (queue.state !== 'DISABLED') {
         throw new InvalidStateError('job queue', queue.name, `Job queue ${queue.name} must be DISABLED before it can be deleted`);
       }
-      await this.failRemainingJobs(queue);
+      // The queue goes first: from then on an attempt that ends with retries left no longer
+      // goes back to RUNNABLE in it (its job ends FAILED instead), so the sweep below sees every
+      // job that will never start.
       await this.store.deleteResource('job-queue', queue.name);
+      await this.failRemainingJobs(queue);
     });
   }
 
-  /** AWS terminates the jobs left in a deleted queue; jobs that never started end FAILED here. */
+  /**
+   * AWS terminates the jobs left in a deleted queue; every job that never started ends FAILED
+   * here, array children included, and so does a running job that would retry. An array parent ends FAILED with the same reason at once
+   * when none of its children is placed; otherwise it is flagged like a cancelled parent and
+   * the scheduler ends it, with this reason, once its last child has ended.
+   */
   private async failRemainingJobs(queue: JobQueue): Promise<void> {
-    const reason = `Job queue ${queue.name} was deleted`;
+    const reason = queueDeletedReason(queue.name);
     const waiting = ['SUBMITTED', 'PENDING', 'RUNNABLE'] as const;
-    for (;;) {
-      const slice = await this.store.listJobs({ scope: { kind: 'queue', jobQueueArn: queue.arn }, statuses: [...waiting], limit: 500 });
-      const ids = slice.items.map((j) => j.jobId);
-      if (ids.length === 0) return;
-      const now = this.clock.now();
-      await this.store.updateJobs(ids, [...waiting], { status: 'FAILED', statusReason: reason, stoppedAt: now, isCancelled: true });
+    const parents: Job[] = [];
+    // A DISABLED queue takes no submits, so paging newest first with a cursor sees every job once.
+    let after: string | undefined;
+    do {
+      const slice = await this.store.listJobs({
+        scope: { kind: 'queue', jobQueueArn: queue.arn },
+        statuses: [...waiting],
+        includeArrayChildren: true,
+        limit: 500,
+        ...(after !== undefined ? { after } : {}),
+      });
+      const ids = slice.items.filter((j) => !isArrayParent(j)).map((j) => j.jobId);
+      parents.push(...slice.items.filter(isArrayParent));
+      const set = { statusReason: reason, stoppedAt: this.clock.now(), isCancelled: true };
+      await this.transitions.apply([{ jobIds: ids, from: [...waiting], to: 'FAILED', set }]);
+      after = slice.cursor;
+    } while (after !== undefined);
+    for (const parent of parents) {
+      const children = await this.store.listArrayChildren(parent.jobId);
+      if (children.every((c) => isTerminal(c.status))) {
+        await this.transitions.apply([{ jobIds: [parent.jobId], from: [...waiting], to: 'FAILED', set: { statusReason: reason, stoppedAt: this.clock.now(), isCancelled: true } }]);
+      } else {
+        await this.store.updateJobs([parent.jobId], [...waiting], { statusReason: reason, isCancelled: true });
+      }
     }
   }
 
@@ -200,6 +233,10 @@ export class JobQueues {
     const type: JobQueueType = eks ? 'EKS' : families.has('Fargate') ? 'ECS_FARGATE' : 'ECS';
     return { order: resolved.sort((a, b) => a.order - b.order), type };
   }
+}
+
+function isArrayParent(job: Job): boolean {
+  return job.spec.arraySize !== undefined && !job.arrayParent;
 }
 
 function checkPriority(priority: number): void {

@@ -3,7 +3,8 @@ import type { Arns } from '../arn.js';
 import type { AttemptRunner } from '../jobs/attempt-runner.js';
 import type { Attempt } from '../jobs/job.js';
 import type { DomainLogger } from '../logger.js';
-import type { Clock, JobTransition, RunnableJob, Store } from '../ports.js';
+import type { Clock, RunnableJob, Store } from '../ports.js';
+import { JobTransitions, type StatusChange } from '../jobs/transitions.js';
 import type { ComputeEnvironment } from '../resources/compute-environment.js';
 import type { JobQueue } from '../resources/job-queue.js';
 import { desiredVcpus, type EnvironmentCapacity, environmentCapacity } from './capacity.js';
@@ -35,6 +36,8 @@ function headSize(queue: JobQueue, envs: EnvironmentCapacity[]): number {
  * their new attempt, hands them to the attempt runner, and publishes why the rest wait.
  */
 export class Dispatcher {
+  private readonly transitions: JobTransitions;
+
   constructor(
     private readonly store: Store,
     private readonly arns: Arns,
@@ -43,8 +46,10 @@ export class Dispatcher {
     private readonly board: WaitBoard,
     private readonly serial: SerialQueue,
     private readonly engineUp: () => Promise<boolean>,
-    private readonly log: DomainLogger,
-  ) {}
+    log: DomainLogger,
+  ) {
+    this.transitions = new JobTransitions(store, log);
+  }
 
   /** Returns how many jobs it started. */
   async pass(): Promise<number> {
@@ -92,7 +97,7 @@ export class Dispatcher {
 
   private async apply(plan: DispatchPlan, envsByArn: Map<string, ComputeEnvironment>): Promise<number> {
     if (plan.placements.length === 0) return 0;
-    const transitions: JobTransition[] = [];
+    const changes: StatusChange[] = [];
     const launches: { job: RunnableJob['job']; queue: JobQueue; ce: ComputeEnvironment }[] = [];
     for (const p of plan.placements) {
       const ce = envsByArn.get(p.env.arn)!;
@@ -103,14 +108,18 @@ export class Dispatcher {
         container: { taskArn: this.arns.ecsTask(`${ce.name}_Batch`, taskId) },
       };
       const attempts = [...p.job.job.attempts, attempt];
-      transitions.push({ jobId: p.job.job.jobId, from: ['RUNNABLE'], change: { status: 'STARTING', attempts, computeEnvironmentArn: ce.arn } });
+      changes.push({
+        jobIds: [p.job.job.jobId],
+        from: ['RUNNABLE'],
+        to: 'STARTING',
+        set: { attempts, computeEnvironmentArn: ce.arn },
+        context: { computeEnvironment: ce.name },
+      });
       launches.push({ job: { ...p.job.job, status: 'STARTING', attempts }, queue: p.queue, ce });
     }
-    const moved = new Set(await this.store.transitionJobs(transitions));
+    const moved = new Set((await this.transitions.apply(changes)).map((m) => m.jobId));
     for (const l of launches) {
-      if (!moved.has(l.job.jobId)) continue;
-      this.log.info({ jobId: l.job.jobId, from: 'RUNNABLE', to: 'STARTING', computeEnvironment: l.ce.name }, 'job status changed');
-      this.runner.launch(l.job, l.queue.name, l.ce.name);
+      if (moved.has(l.job.jobId)) this.runner.launch(l.job, l.queue.name, l.ce.name);
     }
     return moved.size;
   }
@@ -120,8 +129,9 @@ export class Dispatcher {
     for (const input of inputs) {
       const candidates = input.fifo ?? input.fairShare?.shares.flatMap((s) => s.jobs) ?? [];
       for (const c of timeLimitCancellations(input.queue, candidates, plan.reasons, now)) {
-        const moved = await this.store.updateJobs([c.jobId], ['RUNNABLE'], { status: 'FAILED', statusReason: c.statusReason, isCancelled: true, stoppedAt: now });
-        if (moved.length > 0) this.log.info({ jobId: c.jobId, from: 'RUNNABLE', to: 'FAILED', reason: c.statusReason }, 'job status changed');
+        await this.transitions.apply([
+          { jobIds: [c.jobId], from: ['RUNNABLE'], to: 'FAILED', set: { statusReason: c.statusReason, isCancelled: true, stoppedAt: now } },
+        ]);
       }
     }
   }

@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import type { Logger } from 'pino';
 import {
   ContainerStartError,
+  LocalResourceError,
   type ContainerExit,
   type ContainerSpec,
   type ContainerState,
@@ -13,7 +14,7 @@ import {
 } from '../../domain/executor.js';
 import { containerCreateOptions, labelKeys, type NetworkMode } from './container-config.js';
 import { engineTimeMillis } from './engine-time.js';
-import { containerReason, engineMessage, engineStatus, isEngineStatus } from './engine-errors.js';
+import { containerReason, engineMessage, engineStatus, isEngineStatus, localResourceCode } from './engine-errors.js';
 import { ImagePuller, type PullPolicy } from './image-puller.js';
 import { followContainer } from './log-follower.js';
 
@@ -80,7 +81,7 @@ export class DockerExecutor implements Executor {
     // would otherwise race, and the engine runs an exited container again when asked to start it.
     let starting = this.starting.get(spec.name);
     if (!starting) {
-      starting = this.createAndStart(spec).finally(() => this.starting.delete(spec.name));
+      starting = localFailure(this.createAndStart(spec)).finally(() => this.starting.delete(spec.name));
       this.starting.set(spec.name, starting);
     }
     return starting;
@@ -120,7 +121,7 @@ export class DockerExecutor implements Executor {
   }
 
   follow(containerId: string, afterCursor: string | undefined, onLines: (lines: LogLine[]) => Promise<void>): Promise<ContainerExit> {
-    return followContainer(this.docker.getContainer(containerId), afterCursor, onLines, this.logger?.child({ containerId }));
+    return localFailure(followContainer(this.docker.getContainer(containerId), afterCursor, onLines, this.logger?.child({ containerId })));
   }
 
   async stop(containerId: string, graceSeconds: number): Promise<void> {
@@ -128,7 +129,7 @@ export class DockerExecutor implements Executor {
       await this.docker.getContainer(containerId).stop({ t: graceSeconds });
     } catch (error) {
       // 304: already stopped; 404: already gone. Both are what the caller wanted.
-      if (!isEngineStatus(error, 304, 404)) throw error;
+      if (!isEngineStatus(error, 304, 404)) throw asLocalFailure(error);
     }
   }
 
@@ -137,16 +138,16 @@ export class DockerExecutor implements Executor {
       await this.docker.getContainer(containerId).remove({ force: true, v: true });
     } catch (error) {
       // 409: a removal is already in progress, which ends the same way.
-      if (!isEngineStatus(error, 404, 409)) throw error;
+      if (!isEngineStatus(error, 404, 409)) throw asLocalFailure(error);
     }
   }
 
   async list(): Promise<ContainerState[]> {
     const keys = labelKeys(this.labelPrefix);
-    const containers = await this.docker.listContainers({
+    const containers = await localFailure(this.docker.listContainers({
       all: true,
       filters: { label: [`${keys.instance}=${this.instanceLabel}`] },
-    });
+    }));
     return containers.map((c) => ({
       containerId: c.Id,
       name: (c.Names[0] ?? '').replace(/^\//, ''),
@@ -165,8 +166,17 @@ export class DockerExecutor implements Executor {
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
     });
+    // A connection Barge cannot even open for want of a descriptor says nothing about the
+    // engine: that is reported as such, never as an engine that stopped answering.
+    const answer = this.docker.ping().then(
+      () => true,
+      (error: unknown) => {
+        if (localResourceCode(error) !== undefined) throw asLocalFailure(error);
+        return false;
+      },
+    );
     try {
-      return await Promise.race([this.docker.ping().then(() => true, () => false), timeout]);
+      return await Promise.race([answer, timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -232,6 +242,19 @@ export class DockerExecutor implements Executor {
       throw error;
     }
   }
+}
+
+/** Barge's own resource shortages become LocalResourceError; anything else passes unchanged. */
+function asLocalFailure(error: unknown): unknown {
+  const code = localResourceCode(error);
+  if (code === undefined || error instanceof LocalResourceError) return error;
+  return new LocalResourceError(`Barge is short of a local resource (${code}) talking to the Docker engine: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+}
+
+function localFailure<T>(work: Promise<T>): Promise<T> {
+  return work.catch((error: unknown) => {
+    throw asLocalFailure(error);
+  });
 }
 
 /**

@@ -35,3 +35,20 @@ export function containerReason(prefix: string, message: string): string {
   const reason = `${prefix}: ${message}`;
   return reason.length <= 255 ? reason : reason.slice(0, 255);
 }
+
+/**
+ * errno codes that mean Barge itself is short of a resource (descriptors, memory, socket
+ * buffers) when it talks to the engine, rather than that the engine failed: EMFILE and ENFILE
+ * when no descriptor is left for a new connection to the socket, ENOMEM, and EAGAIN / ENOBUFS
+ * when the socket cannot take a connection or a write right now.
+ */
+const LOCAL_RESOURCE_CODES = new Set(['EMFILE', 'ENFILE', 'ENOMEM', 'EAGAIN', 'ENOBUFS']);
+
+/** The errno code of a local resource shortage in the error or its causes, if any. */
+export function localResourceCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && LOCAL_RESOURCE_CODES.has(code)) return code;
+  }
+  return undefined;
+}

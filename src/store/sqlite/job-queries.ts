@@ -1,3 +1,4 @@
+import type { JobStatus } from '../../domain/jobs/job.js';
 import type { JobChange, JobListQuery } from '../../domain/ports.js';
 import { limitClause } from './database.js';
 import { type JobRow, wildcardToLike } from './rows.js';
@@ -85,16 +86,16 @@ export function definitionFilter(value: string): { clause: string; values: strin
   return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`%:job-definition/${escaped}:%`] };
 }
 
-/** The SET clause of a job change; a status change also stamps status_changed_at. */
-export function jobChangeSql(change: JobChange, now: number): { sql: string; values: unknown[] } {
+/** The SET clause of a job change, with its new status if it has one (which also stamps status_changed_at). */
+export function jobChangeSql(change: JobChange, now: number, status?: JobStatus): { sql: string; values: unknown[] } {
   const sets: string[] = [];
   const values: unknown[] = [];
   const column = (name: string, value: unknown) => {
     sets.push(`${name} = ?`);
     values.push(value);
   };
-  if (change.status !== undefined) {
-    column('status', change.status);
+  if (status !== undefined) {
+    column('status', status);
     column('status_changed_at', now);
   }
   if ('statusReason' in change) column('status_reason', change.statusReason ?? null);

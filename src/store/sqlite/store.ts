@@ -6,6 +6,7 @@ import type {
   ArrayChildState,
   JobChange,
   JobTransition,
+  MovedJob,
   RunnableJob,
   JobDefinitionQuery,
   JobListQuery,
@@ -267,18 +268,37 @@ export class SqliteStore implements Store {
     });
   }
 
-  transitionJobs(transitions: JobTransition[]): Promise<string[]> {
+  transitionJobs(transitions: JobTransition[]): Promise<MovedJob[]> {
     return this.writes.write(() => {
-      const changed: string[] = [];
+      const moved: MovedJob[] = [];
       const now = Date.now();
       for (const t of transitions) {
-        const { sql, values } = jobChangeSql(t.change, now);
-        if (!sql) continue;
-        const row = this.sql(`UPDATE jobs SET ${sql} WHERE job_id = ? AND status IN (${t.from.map(() => '?').join(',')}) RETURNING job_id`)
-          .get(...values, t.jobId, ...t.from) as { job_id: string } | undefined;
-        if (row) changed.push(row.job_id);
+        if (t.from.length === 0) continue;
+        const { sql, values } = jobChangeSql(t.change, now, t.to);
+        const matches = [
+          `status IN (${t.from.map(() => '?').join(',')})`,
+          ...(t.unlessTerminated ? ['is_terminated = 0'] : []),
+          ...(t.whileQueueExists ? ["EXISTS (SELECT 1 FROM resources r WHERE r.kind = 'job-queue' AND json_extract(r.body, '$.arn') = jobs.queue_arn)"] : []),
+        ].join(' AND ');
+        for (let i = 0; i < t.jobIds.length; i += CHUNK) {
+          const chunk = t.jobIds.slice(i, i + CHUNK);
+          const ids = chunk.map(() => '?').join(',');
+          if (t.from.length === 1) {
+            // One status it can leave: the UPDATE alone tells which jobs moved, and from where.
+            const rows = this.sql(`UPDATE jobs SET ${sql} WHERE job_id IN (${ids}) AND ${matches} RETURNING job_id`)
+              .all(...values, ...chunk, ...t.from) as { job_id: string }[];
+            for (const r of rows) moved.push({ jobId: r.job_id, from: t.from[0]!, to: t.to });
+            continue;
+          }
+          // RETURNING only sees the new row, so the statuses left are read first, in the same transaction.
+          const rows = this.sql(`SELECT job_id, status FROM jobs WHERE job_id IN (${ids}) AND ${matches}`)
+            .all(...chunk, ...t.from) as { job_id: string; status: JobStatus }[];
+          if (rows.length === 0) continue;
+          this.sql(`UPDATE jobs SET ${sql} WHERE job_id IN (${rows.map(() => '?').join(',')})`).run(...values, ...rows.map((r) => r.job_id));
+          for (const r of rows) moved.push({ jobId: r.job_id, from: r.status, to: t.to });
+        }
       }
-      return changed;
+      return moved;
     });
   }
 

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import {
   CreateJobQueueCommand,
@@ -7,12 +10,15 @@ import {
   DescribeJobQueuesCommand,
   DescribeJobsCommand,
   GetJobQueueSnapshotCommand,
+  ListJobsCommand,
   SubmitJobCommand,
+  type SubmitJobCommandInput,
   UpdateJobQueueCommand,
 } from '@aws-sdk/client-batch';
 import { rejection } from '../../helpers/clients.js';
-import { createEnvironment, createQueue, registerDefinition, uniqueName } from '../../helpers/fixtures.js';
+import { createEnvironment, createQueue, registerDefinition, shellDefinition, uniqueName } from '../../helpers/fixtures.js';
 import { useBarge } from '../../helpers/server.js';
+import { describeJob, waitFor, waitForEnd, waitForStatus } from '../../helpers/wait.js';
 
 describe('job queues', () => {
   const server = useBarge();
@@ -113,6 +119,61 @@ describe('job queues', () => {
     const job = (await server.client.send(new DescribeJobsCommand({ jobs: [jobId!] }))).jobs?.[0];
     assert.equal(job?.status, 'FAILED');
     assert.match(job?.statusReason ?? '', /was deleted/);
+  });
+
+  test('deleting a queue fails every job that never started with its reason, array children included', async () => {
+    const idle = await createEnvironment(server.client, { state: 'DISABLED' });
+    const q = await createQueue(server.client, idle.arn);
+    const jd = await registerDefinition(server.client);
+    const submit = (extra: Partial<SubmitJobCommandInput> = {}) =>
+      server.client.send(new SubmitJobCommand({ jobName: uniqueName('doomed'), jobQueue: q.name, jobDefinition: jd.name, ...extra }));
+    const plain = (await submit()).jobId!;
+    const dependant = (await submit({ dependsOn: [{ jobId: plain }] })).jobId!;
+    const array = (await submit({ arrayProperties: { size: 3 } })).jobId!;
+    const children = [0, 1, 2].map((i) => `${array}:${i}`);
+    const describe = async (ids: string[]) => (await server.client.send(new DescribeJobsCommand({ jobs: ids }))).jobs ?? [];
+    // As in the report: the parent PENDING with its children RUNNABLE, waiting for capacity.
+    await waitFor('the array children to be RUNNABLE', async () => ((await describe(children)).every((j) => j.status === 'RUNNABLE') ? true : undefined));
+    // And an array deleted before the scheduler has even looked at it.
+    const fresh = (await submit({ arrayProperties: { size: 2 } })).jobId!;
+    await server.client.send(new UpdateJobQueueCommand({ jobQueue: q.name, state: 'DISABLED' }));
+    await server.client.send(new DeleteJobQueueCommand({ jobQueue: q.name }));
+
+    const all = [plain, dependant, array, ...children, fresh, `${fresh}:0`, `${fresh}:1`];
+    const jobs = await describe(all);
+    assert.equal(jobs.length, all.length);
+    for (const job of jobs) {
+      assert.deepEqual([job.jobId, job.status, job.statusReason], [job.jobId, 'FAILED', `Job queue ${q.name} was deleted`]);
+      assert.ok(job.stoppedAt, `${job.jobId} has stoppedAt`);
+    }
+    const parent = jobs.find((j) => j.jobId === array)!;
+    assert.deepEqual(parent.arrayProperties?.statusSummary, { SUBMITTED: 0, PENDING: 0, RUNNABLE: 0, STARTING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 3 });
+    const listed = await server.client.send(new ListJobsCommand({ arrayJobId: array, jobStatus: 'RUNNABLE' }));
+    assert.deepEqual(listed.jobSummaryList, []);
+  });
+
+  test('a running job of a deleted queue that would retry ends FAILED with the deletion as reason', async () => {
+    const hostDir = mkdtempSync(join(tmpdir(), 'barge-deleted-queue-'));
+    try {
+      const q = await createQueue(server.client, ceArn);
+      const def = await shellDefinition(server.client, 'while [ ! -e /out/go ]; do sleep 0.05; done; exit 1', { hostDir });
+      const { jobId } = await server.client.send(
+        new SubmitJobCommand({ jobName: uniqueName('orphan'), jobQueue: q.name, jobDefinition: def.name, retryStrategy: { attempts: 3 } }),
+      );
+      await waitForStatus(server.client, jobId!, ['RUNNING']);
+      await server.client.send(new UpdateJobQueueCommand({ jobQueue: q.name, state: 'DISABLED' }));
+      await server.client.send(new DeleteJobQueueCommand({ jobQueue: q.name }));
+      assert.equal((await describeJob(server.client, jobId!)).status, 'RUNNING', 'a job already running runs on');
+      writeFileSync(join(hostDir, 'go'), '');
+      const ended = await waitForEnd(server.client, jobId!);
+      assert.equal(ended.status, 'FAILED');
+      assert.equal(ended.statusReason, `Job queue ${q.name} was deleted`);
+      assert.equal(ended.attempts?.length, 1, 'no retry waits in a queue that is gone');
+      assert.equal(ended.attempts?.[0]?.statusReason, 'Essential container in task exited');
+      assert.equal(ended.container?.exitCode, 1);
+    } finally {
+      rmSync(hostDir, { recursive: true, force: true });
+    }
   });
 
   test('a FIFO queue can never gain a scheduling policy; a fair-share queue can swap it', async () => {

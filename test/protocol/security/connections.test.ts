@@ -34,7 +34,7 @@ function descriptorsOf(pid: number): number {
  * to make room and time out on their own.
  */
 describe('idle connections', () => {
-  const server = useBarge({ wrapper: ['prlimit', `--nofile=${FILE_LIMIT}:${FILE_LIMIT}`] });
+  const server = useBarge({ commandPrefix: ['prlimit', `--nofile=${FILE_LIMIT}:${FILE_LIMIT}`] });
   const flood: Socket[] = [];
   let queue: string;
   let definition: string;
