@@ -10,8 +10,8 @@ export interface SignedParts {
   date: string;
   region: string;
   service: string;
-  /** Lower-case header names, as listed (sorted by the signer). */
-  signedHeaders: string[];
+  /** Lower-case header names, as listed (sorted by the signer). Shared between requests: never changed. */
+  signedHeaders: readonly string[];
   /** 64 lower-case hex digits. */
   signature: string;
   /** `yyyymmddThhmmssZ`, the request time that was signed. */
@@ -48,7 +48,16 @@ export function parseSignature(headers: Headers, query: Map<string, string[]>): 
   return { code: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' };
 }
 
+/** The layout every SDK and CLI writes; anything else goes through the general parse below. */
+const USUAL_AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^,\s]+), ?SignedHeaders=([^,\s]+), ?Signature=([^,\s]+)$/;
+
 function parseAuthorizationHeader(authorization: string, headers: Headers): SignedParts | SignatureProblem {
+  const usual = USUAL_AUTHORIZATION.exec(authorization);
+  if (usual) {
+    const amzDate = headerValue(headers['x-amz-date']);
+    if (amzDate === undefined) return incomplete("Authorization header requires existence of a 'X-Amz-Date' header");
+    return assemble(usual[1]!, usual[2]!, usual[3]!, amzDate, headerValue(headers['x-amz-security-token']), undefined);
+  }
   const space = authorization.indexOf(' ');
   const algorithm = space < 0 ? authorization : authorization.slice(0, space);
   if (algorithm !== ALGORITHM) {
@@ -94,6 +103,31 @@ function parsePresignedQuery(query: Map<string, string[]>): SignedParts | Signat
   return assemble(credential, signedHeaders, signature, amzDate, one('X-Amz-Security-Token'), expiresSeconds);
 }
 
+/** What `Credential` and `SignedHeaders` say: the same for every request a client signs in a day. */
+type Scope = Pick<SignedParts, 'accessKeyId' | 'date' | 'region' | 'service' | 'signedHeaders'>;
+
+/** Parsed scopes by their `Credential` and `SignedHeaders` text; a few per client and day. */
+const scopes = new Map<string, Scope | SignatureProblem>();
+const SCOPE_CACHE_SIZE = 256;
+
+function scopeOf(credential: string, signedHeaders: string): Scope | SignatureProblem {
+  const key = `${credential} ${signedHeaders}`;
+  let scope = scopes.get(key);
+  if (scope === undefined) {
+    scope = parseScope(credential, signedHeaders);
+    if (scopes.size >= SCOPE_CACHE_SIZE) scopes.clear();
+    scopes.set(key, scope);
+  }
+  return scope;
+}
+
+function parseScope(credential: string, signedHeaders: string): Scope | SignatureProblem {
+  const scope = CREDENTIAL.exec(credential);
+  if (!scope) return incomplete(`Credential must have the form <access key>/<yyyymmdd>/<region>/<service>/aws4_request; got '${credential.slice(0, 200)}'`);
+  if (!HEADER_LIST.test(signedHeaders)) return incomplete(`SignedHeaders must be lower-case header names separated by ';'`);
+  return Object.freeze({ accessKeyId: scope[1]!, date: scope[2]!, region: scope[3]!, service: scope[4]!, signedHeaders: Object.freeze(signedHeaders.split(';')) as string[] });
+}
+
 function assemble(
   credential: string,
   signedHeaders: string,
@@ -102,20 +136,19 @@ function assemble(
   securityToken: string | undefined,
   expiresSeconds: number | undefined,
 ): SignedParts | SignatureProblem {
-  const scope = CREDENTIAL.exec(credential);
-  if (!scope) return incomplete(`Credential must have the form <access key>/<yyyymmdd>/<region>/<service>/aws4_request; got '${credential.slice(0, 200)}'`);
+  const scope = scopeOf(credential, signedHeaders);
+  if ('code' in scope) return scope;
   if (!AMZ_DATE.test(amzDate)) return incomplete(`X-Amz-Date must have the form yyyymmddThhmmssZ; got '${amzDate.slice(0, 40)}'`);
-  if (amzDate.slice(0, 8) !== scope[2]) {
-    return incomplete(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope[2]}' != '${amzDate.slice(0, 8)}'`);
+  if (!amzDate.startsWith(scope.date)) {
+    return incomplete(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${amzDate.slice(0, 8)}'`);
   }
-  if (!HEADER_LIST.test(signedHeaders)) return incomplete(`SignedHeaders must be lower-case header names separated by ';'`);
   if (!SIGNATURE.test(signature)) return incomplete('Signature must be 64 lower-case hexadecimal digits');
   const parts: SignedParts = {
-    accessKeyId: scope[1]!,
-    date: scope[2]!,
-    region: scope[3]!,
-    service: scope[4]!,
-    signedHeaders: signedHeaders.split(';'),
+    accessKeyId: scope.accessKeyId,
+    date: scope.date,
+    region: scope.region,
+    service: scope.service,
+    signedHeaders: scope.signedHeaders,
     signature,
     amzDate,
   };
