@@ -140,7 +140,14 @@ export class EdgeGuard {
 
   private readonly verifyWaiting = (): void => {
     const batch = this.waiting.splice(0);
-    for (const { request, reply, done } of batch) this.verify(request, reply, done);
+    for (const { request, reply, done } of batch) {
+      // Outside Fastify's hook runner, so a failure here must become this request's 500, not a crash.
+      try {
+        this.verify(request, reply, done);
+      } catch (error) {
+        reply.send(error);
+      }
+    }
   };
 
   private verify(request: FastifyRequest, reply: FastifyReply, done: () => void): void {

@@ -96,25 +96,37 @@ export class SigV4Verifier {
 
   private checkTime(parts: SignedParts): string | undefined {
     const now = this.now();
-    const signedAt = amzDateToMillis(parts.amzDate);
-    const minutes = `${Math.round(this.maxSkewMs / 60_000)} min.`;
+    const signedAt = this.signedAt(parts.amzDate);
+    const minutes = () => `${Math.round(this.maxSkewMs / 60_000)} min.`;
     if (parts.expiresSeconds !== undefined) {
       if (now > signedAt + parts.expiresSeconds * 1000) {
         return `Signature expired: ${millisToAmzDate(signedAt + parts.expiresSeconds * 1000)} is now earlier than ${millisToAmzDate(now)}`;
       }
       if (signedAt - now > this.maxSkewMs) {
-        return `Signature not yet current: ${parts.amzDate} is still later than ${millisToAmzDate(now + this.maxSkewMs)} (${millisToAmzDate(now)} + ${minutes})`;
+        return `Signature not yet current: ${parts.amzDate} is still later than ${millisToAmzDate(now + this.maxSkewMs)} (${millisToAmzDate(now)} + ${minutes()})`;
       }
       return undefined;
     }
     if (now - signedAt > this.maxSkewMs) {
-      return `Signature expired: ${parts.amzDate} is now earlier than ${millisToAmzDate(now - this.maxSkewMs)} (${millisToAmzDate(now)} - ${minutes})`;
+      return `Signature expired: ${parts.amzDate} is now earlier than ${millisToAmzDate(now - this.maxSkewMs)} (${millisToAmzDate(now)} - ${minutes()})`;
     }
     if (signedAt - now > this.maxSkewMs) {
-      return `Signature not yet current: ${parts.amzDate} is still later than ${millisToAmzDate(now + this.maxSkewMs)} (${millisToAmzDate(now)} + ${minutes})`;
+      return `Signature not yet current: ${parts.amzDate} is still later than ${millisToAmzDate(now + this.maxSkewMs)} (${millisToAmzDate(now)} + ${minutes()})`;
     }
     return undefined;
   }
+
+  /** The request time in epoch milliseconds; consecutive requests mostly share their second. */
+  private signedAt(amzDate: string): number {
+    if (amzDate !== this.lastAmzDate) {
+      this.lastAmzDate = amzDate;
+      this.lastSignedAt = amzDateToMillis(amzDate);
+    }
+    return this.lastSignedAt;
+  }
+
+  private lastAmzDate = '';
+  private lastSignedAt = 0;
 
   /**
    * The payload hashes the signature may have used: the `X-Amz-Content-SHA256` header when the
@@ -137,13 +149,13 @@ export class SigV4Verifier {
       const value = request.headers[name];
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
     }
-    const query: Record<string, string | string[]> = {};
+    const query: Record<string, string | string[]> = request.query.size === 0 ? NO_QUERY : {};
     for (const [name, values] of request.query) query[name] = values.length === 1 ? values[0]! : values;
     const httpRequest: HttpRequest = { method: request.method, path: request.rawPath, query, headers, protocol: 'http:', hostname: '' };
     const canonicalRequest = this.preEncoded.canonicalRequest(
       { ...httpRequest, path: this.canonicalPath(request.rawPath) },
       // Every header the client listed is signed, even ones the SDK itself would never sign.
-      getCanonicalHeaders(httpRequest, undefined, new Set(parts.signedHeaders)),
+      getCanonicalHeaders(httpRequest, undefined, signableSet(parts.signedHeaders)),
       payloadHash,
     );
     const scope = createScope(parts.date, parts.region, parts.service);
@@ -168,6 +180,19 @@ export class SigV4Verifier {
     this.signingKeys.set(signingKeyId(key, parts), signingKey);
     return signingKey;
   }
+}
+
+const NO_QUERY: Record<string, string> = Object.freeze({}) as Record<string, string>;
+/** SignedHeaders lists are shared between the requests of a client (sigv4.ts caches them). */
+const signableSets = new WeakMap<readonly string[], Set<string>>();
+
+function signableSet(signedHeaders: readonly string[]): Set<string> {
+  let set = signableSets.get(signedHeaders);
+  if (!set) {
+    set = new Set(signedHeaders);
+    signableSets.set(signedHeaders, set);
+  }
+  return set;
 }
 
 function signingKeyId(key: VerifiedKey, parts: SignedParts): string {
