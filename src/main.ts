@@ -40,7 +40,8 @@ const STARTUP_V8_FLAGS = ['--max-semi-space-size=4'];
  * start `node dist/src/main.js`, and the flags then apply whichever way Barge is started.
  */
 function ensureStartupFlags(): void {
-  const missing = STARTUP_V8_FLAGS.filter((flag) => !process.execArgv.includes(flag));
+  // A flag given on the command line (any value) wins: `node --max-semi-space-size=16 dist/src/main.js`.
+  const missing = STARTUP_V8_FLAGS.filter((flag) => !process.execArgv.some((given) => given.split('=')[0] === flag.split('=')[0]));
   // execve is POSIX-only; elsewhere Barge runs with V8's defaults.
   if (missing.length === 0 || !process.execve) return;
   process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)], process.env);
