@@ -160,6 +160,7 @@ export class JobQueues {
     const reason = queueDeletedReason(queue.name);
     const waiting = ['SUBMITTED', 'PENDING', 'RUNNABLE'] as const;
     const parents: Job[] = [];
+    const others: string[] = [];
     // A DISABLED queue takes no submits, so paging newest first with a cursor sees every job once.
     let after: string | undefined;
     do {
@@ -170,18 +171,23 @@ export class JobQueues {
         limit: 500,
         ...(after !== undefined ? { after } : {}),
       });
-      const ids = slice.items.filter((j) => !isArrayParent(j)).map((j) => j.jobId);
-      parents.push(...slice.items.filter(isArrayParent));
-      const set = { statusReason: reason, stoppedAt: this.clock.now(), isCancelled: true };
-      await this.transitions.apply([{ jobIds: ids, from: [...waiting], to: 'FAILED', set }]);
+      for (const job of slice.items) {
+        if (isArrayParent(job)) parents.push(job);
+        else others.push(job.jobId);
+      }
       after = slice.cursor;
     } while (after !== undefined);
+    // Parents are flagged before their children fail: a scheduling pass that sees every child
+    // of a flagged parent ended ends it with this reason, not "Array Child Job failed".
+    const flag = { statusReason: reason, isCancelled: true };
+    if (parents.length > 0) await this.store.updateJobs(parents.map((p) => p.jobId), [...waiting], flag);
+    for (let i = 0; i < others.length; i += 500) {
+      await this.transitions.apply([{ jobIds: others.slice(i, i + 500), from: [...waiting], to: 'FAILED', set: { ...flag, stoppedAt: this.clock.now() } }]);
+    }
     for (const parent of parents) {
       const children = await this.store.listArrayChildren(parent.jobId);
       if (children.every((c) => isTerminal(c.status))) {
-        await this.transitions.apply([{ jobIds: [parent.jobId], from: [...waiting], to: 'FAILED', set: { statusReason: reason, stoppedAt: this.clock.now(), isCancelled: true } }]);
-      } else {
-        await this.store.updateJobs([parent.jobId], [...waiting], { statusReason: reason, isCancelled: true });
+        await this.transitions.apply([{ jobIds: [parent.jobId], from: [...waiting], to: 'FAILED', set: { ...flag, stoppedAt: this.clock.now() } }]);
       }
     }
   }
