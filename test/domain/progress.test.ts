@@ -7,28 +7,11 @@ import type { Job, JobDependency } from '../../src/domain/jobs/job.js';
 import { DependencyProgress } from '../../src/domain/jobs/progress.js';
 import { silentLogger } from '../../src/domain/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { jobRecord } from '../helpers/job-records.js';
 
-const QUEUE = 'arn:aws:batch:us-east-1:123456789012:job-queue/q';
-const DEFINITION = 'arn:aws:batch:us-east-1:123456789012:job-definition/d:1';
 
 function job(jobId: string, dependsOn: JobDependency[] = []): Job {
-  return {
-    jobId,
-    jobArn: `arn:aws:batch:us-east-1:123456789012:job/${jobId}`,
-    spec: {
-      jobName: jobId,
-      jobQueueArn: QUEUE,
-      jobDefinitionArn: DEFINITION,
-      parameters: {},
-      reservation: { vcpus: 1, memoryMiB: 64, gpus: 0 },
-      dependsOn,
-      platformCapabilities: ['EC2'],
-    },
-    status: 'SUBMITTED',
-    createdAt: 1_800_000_000_000,
-    attempts: [],
-    tags: {},
-  };
+  return jobRecord(jobId, { spec: { dependsOn } });
 }
 
 /**

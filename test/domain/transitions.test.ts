@@ -7,28 +7,10 @@ import type { Job, JobStatus } from '../../src/domain/jobs/job.js';
 import { JobTransitions } from '../../src/domain/jobs/transitions.js';
 import type { DomainLogger } from '../../src/domain/logger.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-
-const QUEUE = 'arn:aws:batch:us-east-1:123456789012:job-queue/q';
+import { jobRecord } from '../helpers/job-records.js';
 
 function job(jobId: string, status: JobStatus, extra: Partial<Job> = {}): Job {
-  return {
-    jobId,
-    jobArn: `arn:aws:batch:us-east-1:123456789012:job/${jobId}`,
-    spec: {
-      jobName: jobId,
-      jobQueueArn: QUEUE,
-      jobDefinitionArn: 'arn:aws:batch:us-east-1:123456789012:job-definition/d:1',
-      parameters: {},
-      reservation: { vcpus: 1, memoryMiB: 64, gpus: 0 },
-      dependsOn: [],
-      platformCapabilities: ['EC2'],
-    },
-    status,
-    createdAt: 1_800_000_000_000,
-    attempts: [],
-    tags: {},
-    ...extra,
-  };
+  return jobRecord(jobId, { status, ...extra });
 }
 
 interface Line {
