@@ -26,17 +26,17 @@ const SHAPES: Record<string, Shape> = {
   'legacy vcpus and memory (the basic acceptance test)': {
     type: 'container',
     propagateTags: false,
-    containerProperties: { command: ['echo', 'test'], image: 'busybox', memory: 128, vcpus: 1 },
+    containerProperties: { command: ['echo', 'test'], image: 'localhost/busybox:latest', memory: 128, vcpus: 1 },
   },
   'platformCapabilities given': {
     type: 'container',
     propagateTags: false,
     platformCapabilities: ['EC2'],
-    containerProperties: { command: ['echo', 'test'], image: 'busybox', memory: 128, vcpus: 1 },
+    containerProperties: { command: ['echo', 'test'], image: 'localhost/busybox:latest', memory: 128, vcpus: 1 },
   },
   'update path: no propagateTags at all': {
     type: 'container',
-    containerProperties: { command: ['echo', 'test'], image: 'busybox', memory: 128, vcpus: 1 },
+    containerProperties: { command: ['echo', 'test'], image: 'localhost/busybox:latest', memory: 128, vcpus: 1 },
   },
   'parameters, retryStrategy with lowercase actions, timeout, volumes, mounts, ulimits': {
     type: 'container',
@@ -52,7 +52,7 @@ const SHAPES: Record<string, Shape> = {
     timeout: { attemptDurationSeconds: 60 },
     containerProperties: {
       command: ['ls', '-la'],
-      image: 'busybox',
+      image: 'localhost/busybox:latest',
       memory: 512,
       vcpus: 1,
       volumes: [{ host: { sourcePath: '/tmp' }, name: 'tmp' }],
@@ -71,7 +71,7 @@ const SHAPES: Record<string, Shape> = {
     tags: { Name: 'batch', team: 'data' },
     containerProperties: {
       command: ['echo', 'Ref::word'],
-      image: 'busybox',
+      image: 'localhost/busybox:latest',
       resourceRequirements: [
         { type: 'VCPU', value: '1' },
         { type: 'MEMORY', value: '512' },
@@ -87,7 +87,7 @@ const SHAPES: Record<string, Shape> = {
     platformCapabilities: ['FARGATE'],
     containerProperties: {
       command: ['echo', 'test'],
-      image: 'busybox',
+      image: 'localhost/busybox:latest',
       fargatePlatformConfiguration: { platformVersion: 'LATEST' },
       networkConfiguration: { assignPublicIp: 'DISABLED' },
       resourceRequirements: [
@@ -104,8 +104,8 @@ const SHAPES: Record<string, Shape> = {
       mainNode: 0,
       numNodes: 2,
       nodeRangeProperties: [
-        { targetNodes: '0:', container: { command: ['ls', '-la'], image: 'busybox', memory: 128, vcpus: 1 } },
-        { targetNodes: '1:', container: { command: ['echo', 'test'], image: 'busybox', memory: 128, vcpus: 1 } },
+        { targetNodes: '0:', container: { command: ['ls', '-la'], image: 'localhost/busybox:latest', memory: 128, vcpus: 1 } },
+        { targetNodes: '1:', container: { command: ['echo', 'test'], image: 'localhost/busybox:latest', memory: 128, vcpus: 1 } },
       ],
     },
   },
@@ -118,7 +118,7 @@ const SHAPES: Record<string, Shape> = {
           containers: [
             {
               name: 'main',
-              image: 'busybox',
+              image: 'localhost/busybox:latest',
               command: ['sleep', '60'],
               essential: true,
               resourceRequirements: [

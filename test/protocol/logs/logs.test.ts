@@ -25,9 +25,9 @@ import { type BargeProcess, startBarge } from '../../helpers/server.js';
 import { eventsFrom, logsClient, seedStream } from './client.js';
 
 /**
- * CloudWatch Logs through the real SDK v3 client against a real Barge process
- * (../shared/reference/cloudwatch-logs-api.md). Events are seeded with PutLogEvents, half an hour
- * in the past so they pass the ingestion rules (§5).
+ * CloudWatch Logs through the real SDK v3 client against a real Barge process, as the Logs API
+ * documents it. Events are seeded with PutLogEvents, half an hour in the past so they pass its
+ * ingestion rules (not older than 14 days, not more than 2 hours ahead).
  */
 describe('CloudWatch Logs over SDK v3', () => {
   let barge: BargeProcess;
