@@ -34,6 +34,7 @@ export const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usag
 const CURSOR_SAVE_INTERVAL_MS = 1000;
 const REMOVE_RETRY_FIRST_MS = 1000;
 const REMOVE_RETRY_MAX_MS = 10_000;
+const STOP_RETRY = { firstMs: REMOVE_RETRY_FIRST_MS, maxMs: REMOVE_RETRY_MAX_MS };
 /**
  * A write about an attempt that fails (the database is locked by another process, the disk is
  * full...) is tried again at these intervals until it lands. Giving up would leave the job
@@ -160,13 +161,14 @@ export class AttemptRunner {
     if (containerId) this.stopContainer(jobId, containerId);
   }
 
-  private stopContainer(jobId: string, containerId: string, delayMs = REMOVE_RETRY_FIRST_MS): void {
-    this.executor.stop(containerId, this.options.stopGraceSeconds).catch((error: unknown) => {
-      // Tried again while the attempt runs: a container never stopped would run to its own end.
-      if (this.active.get(jobId)?.containerId !== containerId) return;
-      this.log.warn({ err: error, jobId, containerId }, 'could not stop a container; trying again');
-      setTimeout(() => this.stopContainer(jobId, containerId, Math.min(delayMs * 2, REMOVE_RETRY_MAX_MS)), delayMs).unref();
-    });
+  private stopContainer(jobId: string, containerId: string): void {
+    // Tried again while the attempt runs: a container never stopped would run to its own end.
+    void keepTrying(
+      () => this.executor.stop(containerId, this.options.stopGraceSeconds),
+      STOP_RETRY,
+      (error) => this.log.warn({ err: error, jobId, containerId }, 'could not stop a container; trying again'),
+      () => this.active.get(jobId)?.containerId === containerId,
+    ).catch(() => undefined);
   }
 
   private async start(job: Job, queueName: string, computeEnvironmentName: string): Promise<void> {

@@ -5,6 +5,11 @@ import type { JobTimeout, PlatformCapability, RetryStrategy } from '../resources
 export const JOB_STATUSES = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/** An array job's parent: it has children and never runs itself. */
+export function isArrayParent(job: Job): boolean {
+  return job.spec.arraySize !== undefined && !job.arrayParent;
+}
+
 export function isTerminal(status: JobStatus): boolean {
   return status === 'SUCCEEDED' || status === 'FAILED';
 }

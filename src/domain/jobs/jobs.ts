@@ -8,7 +8,7 @@ import type { JobDefinitions } from '../resources/job-definitions.js';
 import type { JobQueues } from '../resources/job-queues.js';
 import type { DomainLogger } from '../logger.js';
 import { frontOfQueue } from '../scheduler/front-of-queue.js';
-import { type ArrayStatusSummary, isTerminal, type Job, JOB_STATUSES, type JobStatus } from './job.js';
+import { type ArrayStatusSummary, isArrayParent, isTerminal, type Job, JOB_STATUSES, type JobStatus } from './job.js';
 import { isCancellable } from './state-machine.js';
 import { buildJobs, type SubmitJob } from './submit.js';
 import { JobTransitions } from './transitions.js';
@@ -101,7 +101,7 @@ export class Jobs {
   async describe(jobIds: string[]): Promise<JobView[]> {
     if (jobIds.length > 100) throw new InvalidInputError(`jobs allows at most 100 job ids, got ${jobIds.length}`);
     const jobs = await this.store.getJobs(jobIds);
-    const parents = jobs.filter((j) => j.spec.arraySize !== undefined && !j.arrayParent).map((j) => j.jobId);
+    const parents = jobs.filter(isArrayParent).map((j) => j.jobId);
     const summaries = parents.length > 0 ? await this.store.arrayStatusSummaries(parents) : new Map<string, ArrayStatusSummary>();
     // In parallel: a wait reason may wait briefly for the engine's answer about an image.
     return Promise.all(
@@ -247,10 +247,6 @@ export class Jobs {
       lastUpdatedAt: this.clock.now(),
     };
   }
-}
-
-function isArrayParent(job: Job): boolean {
-  return job.spec.arraySize !== undefined && !job.arrayParent;
 }
 
 function childIds(parent: Job): string[] {

@@ -1,7 +1,7 @@
 import type { Arns } from '../arn.js';
 import type { JsonObject, Page, ResourceState, Tags } from '../common.js';
 import { InvalidInputError, InvalidStateError, NotFoundError } from '../errors.js';
-import { isTerminal, type Job } from '../jobs/job.js';
+import { isArrayParent, isTerminal, type Job } from '../jobs/job.js';
 import { JobTransitions } from '../jobs/transitions.js';
 import type { DomainLogger } from '../logger.js';
 import { decodeToken, toPage } from '../pagination.js';
@@ -239,10 +239,6 @@ export class JobQueues {
     const type: JobQueueType = eks ? 'EKS' : families.has('Fargate') ? 'ECS_FARGATE' : 'ECS';
     return { order: resolved.sort((a, b) => a.order - b.order), type };
   }
-}
-
-function isArrayParent(job: Job): boolean {
-  return job.spec.arraySize !== undefined && !job.arrayParent;
 }
 
 function checkPriority(priority: number): void {

@@ -278,7 +278,10 @@ export class SqliteStore implements Store {
         const matches = [
           `status IN (${t.from.map(() => '?').join(',')})`,
           ...(t.unlessTerminated ? ['is_terminated = 0'] : []),
-          ...(t.whileQueueExists ? ["EXISTS (SELECT 1 FROM resources r WHERE r.kind = 'job-queue' AND json_extract(r.body, '$.arn') = jobs.queue_arn)"] : []),
+          // The queue's name is what follows `job-queue/` in its ARN: a primary-key lookup.
+          ...(t.whileQueueExists
+            ? ["EXISTS (SELECT 1 FROM resources r WHERE r.kind = 'job-queue' AND r.name = substr(jobs.queue_arn, instr(jobs.queue_arn, ':job-queue/') + 11))"]
+            : []),
         ].join(' AND ');
         for (let i = 0; i < t.jobIds.length; i += CHUNK) {
           const chunk = t.jobIds.slice(i, i + CHUNK);
