@@ -120,6 +120,37 @@ describe('Docker engine restart', () => {
       });
     });
   }
+  test('engine down when Barge starts: recovery is retried once a second and warned about once, jobs run when it answers', async () => {
+    if (engine.running) await engine.stop('SIGTERM');
+    const late = await startBarge({ args: ['--docker-socket', engine.socket, '--stop-grace-seconds', '2'] });
+    const lateClient = batchClient(late.url);
+    try {
+      const ce = await createEnvironment(lateClient, { maxvCpus: 4 });
+      const queue = (await createQueue(lateClient, ce.arn)).name;
+      const jobDefinition = (await shellDefinition(lateClient, 'echo ok', { retryStrategy: { attempts: 1 } })).name;
+      // Every submit wakes the scheduler; each wake used to retry recovery and warn (every ~7 ms
+      // under a stream of submits).
+      const jobIds: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        jobIds.push((await lateClient.send(new SubmitJobCommand({ jobName: `while-absent-${i}`, jobQueue: queue, jobDefinition }))).jobId!);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const recoveryLines = () => late.logs.filter((l) => String(l['msg']).startsWith('Recovering running jobs'));
+      const warnings = recoveryLines().filter((l) => l['level'] === 40);
+      assert.equal(warnings.length, 1, `one warning while the engine is absent: ${JSON.stringify(warnings.map((w) => w['msg']))}`);
+      assert.match(String(warnings[0]!['msg']), /failed; it is retried/);
+
+      await engine.start();
+      for (const jobId of jobIds) {
+        const job = await waitForEnd(lateClient, jobId, 120_000);
+        assert.equal(job.status, 'SUCCEEDED', job.statusReason);
+      }
+      assert.ok(recoveryLines().some((l) => l['level'] === 30 && String(l['msg']).endsWith('succeeds again')), 'the recovery says it succeeded');
+    } finally {
+      lateClient.destroy();
+      await late.stop();
+    }
+  });
 });
 
 /** The job ended as `status` after `attempts` attempts, the first one ended by the engine going away, and says so. */

@@ -26,9 +26,15 @@ export class Scheduler {
   private again = false;
   private stopped = false;
   private recovered = false;
+  /**
+   * Set by the idle timer: recovery is retried once a second, not on every wake. A burst of
+   * submits while the engine was down retried it (and warned) every few milliseconds.
+   */
+  private recoveryDue = false;
   private pending: NodeJS.Timeout | undefined;
   /** Passes fail once a second while the store's disk is full; that is logged, but not every time. */
   private readonly storeFull: RepeatedFailure;
+  private readonly recovery: RepeatedFailure;
 
   constructor(
     private readonly store: Store,
@@ -41,11 +47,15 @@ export class Scheduler {
     private readonly log: DomainLogger,
   ) {
     this.storeFull = new RepeatedFailure(log, 'Scheduling pass');
+    this.recovery = new RepeatedFailure(log, 'Recovering running jobs (the executor must answer before anything is dispatched)');
   }
 
   async start(): Promise<void> {
     await this.tryRecover();
-    this.timer = setInterval(() => this.wake(), IDLE_PASS_MS);
+    this.timer = setInterval(() => {
+      this.recoveryDue = true;
+      this.wake();
+    }, IDLE_PASS_MS);
     this.timer.unref();
     this.wake();
   }
@@ -83,7 +93,11 @@ export class Scheduler {
       this.again = false;
       // Nothing is dispatched until the jobs that were running before a restart are accounted
       // for; otherwise an attempt could start twice.
-      if (!this.recovered && !(await this.tryRecover())) return;
+      if (!this.recovered) {
+        if (!this.recoveryDue) return;
+        this.recoveryDue = false;
+        if (!(await this.tryRecover())) return;
+      }
       try {
         const changed = (await this.progress.run()) + (await this.dispatcher.pass());
         if (changed > 0) this.again = true;
@@ -103,8 +117,9 @@ export class Scheduler {
     try {
       await this.recover();
       this.recovered = true;
+      this.recovery.succeeded();
     } catch (error) {
-      this.log.warn({ err: error }, 'cannot reach the executor to recover running jobs; will try again');
+      this.recovery.failed(error);
     }
     return this.recovered;
   }
