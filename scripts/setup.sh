@@ -25,6 +25,10 @@ command -v python3 >/dev/null || pkgs+=(python3)
 # below from Debian's busybox-static
 installed awscli || [ -x /usr/bin/aws ] || pkgs+=(awscli)
 installed busybox-static || pkgs+=(busybox-static)
+# PostgreSQL server binaries: the store of a Barge cluster (BARGE_DATABASE_URL), and the private
+# clusters the tests start (test/helpers/postgres.ts). Only the binaries are needed; Debian's
+# package also creates a cluster of its own, which Barge does not use.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || pkgs+=(postgresql)
 if [ "$TEST" = 1 ]; then
   # boto3 for scripts/smoke-boto3.py, from Debian when the machine's python3 has none
   python3 -c 'import boto3' 2>/dev/null || installed python3-boto3 || pkgs+=(python3-boto3)

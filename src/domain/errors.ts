@@ -61,6 +61,18 @@ export class StorageFullError extends Error {
   }
 }
 
+/**
+ * A store cannot reach its database now (a lost or refused connection). Nothing of the failed
+ * operation was kept; the same request may be retried as is. Like StorageFullError, the
+ * service's failure, answered with a retryable server error.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
