@@ -37,6 +37,8 @@ if [ "$TEST" = 1 ]; then
   installed faketime || pkgs+=(faketime)
   # the security tests send the drive-by requests with curl
   command -v curl >/dev/null || pkgs+=(curl)
+  # test/protocol/metrics.test.ts scrapes from a network namespace it creates (ip netns)
+  command -v ip >/dev/null || pkgs+=(iproute2)
 fi
 if [ ${#pkgs[@]} -gt 0 ]; then
   log "apt-get install ${pkgs[*]}"

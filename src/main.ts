@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig, usage } from './config.js';
+import { Arns } from './domain/arn.js';
 import { Batch } from './domain/batch.js';
 import { Logs } from './domain/logs/logs.js';
 import { createLogger } from './log.js';
@@ -14,6 +15,7 @@ import { DatabaseInUseError } from './store/sqlite/database.js';
 import { SqliteLogStore } from './store/sqlite/log-store.js';
 import { ensurePrivateDirectory } from './store/sqlite/private-files.js';
 import { SqliteStore } from './store/sqlite/store.js';
+import { PrometheusMetrics } from './metrics/prometheus.js';
 
 /**
  * Between full collections V8 lets the old generation grow to up to 4× what survived the last
@@ -79,13 +81,19 @@ async function main(): Promise<void> {
   if (widerMode !== undefined) logger.warn({ dataDir: config.dataDir, was: widerMode.toString(8), now: '700' }, 'made the data directory private');
   const clock = { now: () => Date.now() };
   const storeOptions = { synchronous: config.sqliteSynchronous, logger: logger.child({ component: 'store' }) };
-  const store = new SqliteStore(join(config.dataDir, 'barge.db'), storeOptions);
-  const logStore = new SqliteLogStore(join(config.dataDir, 'logs.db'), storeOptions);
+  const sqliteStore = new SqliteStore(join(config.dataDir, 'barge.db'), storeOptions);
+  // The jobs gauge reads the store at each scrape (directly: a scrape is not a timed store call).
+  const arns = new Arns(config.region, config.accountId);
+  const metrics = new PrometheusMetrics(async () =>
+    (await sqliteStore.countJobs()).map((row) => ({ jobQueueName: arns.nameOf('job-queue', row.jobQueueArn) ?? row.jobQueueArn, status: row.status, count: row.count })),
+  );
+  const store = metrics.instrument('store', sqliteStore);
+  const logStore = metrics.instrument('log-store', new SqliteLogStore(join(config.dataDir, 'logs.db'), storeOptions));
   const logs = new Logs({ store: logStore, clock, region: config.region, accountId: config.accountId });
   // Containers are labelled and named per data directory, so two Barge installations on one
   // engine (or two test servers) never adopt each other's containers after a restart.
   const instance = createHash('sha256').update(realpathSync(config.dataDir)).digest('hex').slice(0, 10);
-  const executor = new DockerExecutor({
+  const dockerExecutor = new DockerExecutor({
     socketPath: config.dockerSocket,
     pullPolicy: config.pullPolicy,
     networkMode: config.jobNetwork,
@@ -93,6 +101,9 @@ async function main(): Promise<void> {
     instanceLabel: instance,
     logger: logger.child({ component: 'executor' }),
   });
+  const executor = metrics.instrument('engine', dockerExecutor);
+  // One process on an embedded store is the only scheduler there is.
+  metrics.leadership(true, 0);
   const batch = new Batch({
     store,
     clock,
@@ -101,6 +112,7 @@ async function main(): Promise<void> {
     accountId: config.accountId,
     logger: logger.child({ component: 'scheduler' }),
     execution: { executor, logSink: logs, stopGraceSeconds: config.stopGraceSeconds, containerNamePrefix: `barge-${instance}` },
+    telemetry: metrics,
   });
   const verifier = config.accessKeys.length > 0 ? new SigV4Verifier(config.accessKeys, clock.now, config.maxClockSkewSeconds * 1000) : undefined;
   const app = createHttpServer({
@@ -113,6 +125,7 @@ async function main(): Promise<void> {
     listenHost: config.host,
     verifier,
     maxConnections: config.maxConnections > 0 ? config.maxConnections : connectionCap(openFileLimit()),
+    metrics,
   });
   if (verifier) {
     logger.info({ keys: config.accessKeys.map((k) => `${k.name} (${k.accessKeyId})`) }, 'SigV4 signatures are verified against the configured access keys');

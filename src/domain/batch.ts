@@ -16,6 +16,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { WaitBoard } from './scheduler/wait-board.js';
 import { SerialQueue } from './serial.js';
 import { Tagging } from './tagging.js';
+import { NO_TELEMETRY, type Telemetry } from './telemetry.js';
 
 export interface BatchDeps {
   store: Store;
@@ -31,6 +32,7 @@ export interface BatchDeps {
     stopGraceSeconds: number;
     containerNamePrefix: string;
   };
+  telemetry?: Telemetry;
 }
 
 /** The AWS Batch domain: one object per resource family, sharing a store, clock and ARN builder. */
@@ -61,11 +63,12 @@ export class Batch {
     if (deps.execution) {
       const { executor, logSink, stopGraceSeconds, containerNamePrefix } = deps.execution;
       const wake = () => this.scheduler?.wake();
-      const runner = new AttemptRunner(store, executor, logSink, clock, log, { stopGraceSeconds, containerNamePrefix }, wake);
+      const telemetry = deps.telemetry ?? NO_TELEMETRY;
+      const runner = new AttemptRunner(store, executor, logSink, clock, log, { stopGraceSeconds, containerNamePrefix, telemetry }, wake);
       // An engine Barge cannot reach for want of a local resource is, for placing jobs, as good as down.
       const dispatcher = new Dispatcher(store, this.arns, clock, runner, this.waitBoard, serial, () => executor.ping().catch(() => false), log);
       const progress = new DependencyProgress(store, clock, log);
-      this.scheduler = new Scheduler(store, executor, this.arns, progress, dispatcher, runner, containerNamePrefix, log);
+      this.scheduler = new Scheduler(store, executor, this.arns, progress, dispatcher, runner, containerNamePrefix, log, telemetry);
       this.jobs.attachRuntime({
         wake,
         jobSubmitted: (job) => {

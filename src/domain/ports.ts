@@ -170,6 +170,8 @@ export interface Store {
   shareUsageSince(queueArn: string, since: number, now: number): Promise<Map<string, number>>;
   /** Index and status of every child of an array parent, by index. */
   listArrayChildren(parentJobId: string): Promise<ArrayChildState[]>;
+  /** How many jobs each queue holds in each status (array children included); only non-zero counts. */
+  countJobs(): Promise<{ jobQueueArn: string; status: JobStatus; count: number }[]>;
   /** Tags of a job (not an array child). */
   setJobTags(jobId: string, tags: Tags): Promise<void>;
 

@@ -85,6 +85,7 @@ export class EdgeGuard {
 
   /** Fastify `onRequest` hook: every check that needs no body. */
   readonly onRequest = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    if (request.url === METRICS_PATH || request.url.startsWith(`${METRICS_PATH}?`)) return this.onScrape(request, reply, done);
     const protocol = this.protocolOf(request);
     const host = request.headers.host;
     if (host === undefined || !this.hostAllowed(host)) {
@@ -122,6 +123,38 @@ export class EdgeGuard {
     else request.caller = { accessKeyId: signature.accessKeyId, name: signature.accessKeyId, region: signature.region };
     done();
   };
+
+  /**
+   * `GET /metrics` (Prometheus): the same Host and browser checks as the AWS APIs; then a scraper
+   * on loopback is served as is, and one from beyond loopback only with HTTP Basic credentials
+   * that name a configured access key and its secret (Prometheus' `basic_auth`; it cannot sign
+   * SigV4). Without configured keys Barge listens on loopback only, so every scraper is local.
+   */
+  private onScrape(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+    const host = request.headers.host;
+    if (host === undefined || !this.hostAllowed(host)) {
+      return void this.refuse(request, reply, METRICS_PROTOCOL, 403, 'AccessDeniedException', 'host-not-allowed',
+        `Host ${host === undefined ? '(none)' : `'${host.slice(0, 100)}'`} is not a name Barge answers to.`);
+    }
+    const fetchSite = request.headers['sec-fetch-site'];
+    if (request.headers.origin !== undefined || fetchSite === 'cross-site' || fetchSite === 'same-site') {
+      return void this.refuse(request, reply, METRICS_PROTOCOL, 403, 'AccessDeniedException', 'browser-request', 'Barge does not serve requests that web pages make.');
+    }
+    const basic = basicCredentials(request.headers.authorization);
+    if (basic && this.options.verifier) {
+      const key = this.options.verifier.keyForSecret(basic.user, basic.password);
+      if (!key) {
+        return void this.refuse(request, reply, METRICS_PROTOCOL, 403, 'AccessDeniedException', 'unknown-key', 'The credentials name no configured access key and its secret.');
+      }
+      request.caller = { accessKeyId: key.accessKeyId, name: key.name, region: '' };
+      return done();
+    }
+    if (!isLoopbackAddress(request.socket.remoteAddress)) {
+      return void this.refuse(request, reply, METRICS_PROTOCOL, 403, 'AccessDeniedException', 'metrics-not-local',
+        'Metrics are served to loopback clients, and beyond loopback to a scraper sending HTTP Basic credentials of a configured access key (access key id as user, secret as password).');
+    }
+    done();
+  }
 
   /**
    * Fastify `preValidation` hook: with access keys configured, the signature check (it hashes
@@ -227,12 +260,27 @@ export class EdgeGuard {
   }
 }
 
+const METRICS_PATH = '/metrics';
+const METRICS_PROTOCOL: WireProtocol = { contentTypes: [], authErrorStatus: 403, errorContentType: 'application/json', signingName: undefined };
 const JSON_1_1 = 'application/x-amz-json-1.1';
 const JSON_1_0 = 'application/x-amz-json-1.0';
 const REST_JSON = { contentTypes: ['application/json'], authErrorStatus: 403, errorContentType: 'application/json' } as const;
 const EMPTY = Buffer.alloc(0);
 const HOST_CACHE_SIZE = 256;
 const NO_QUERY = new Map<string, string[]>();
+
+function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
+  if (header === undefined || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const bare = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return bare === '::1' || (isIP(bare) === 4 && bare.startsWith('127.'));
+}
 
 function queryOf(url: string): string {
   const at = url.indexOf('?');

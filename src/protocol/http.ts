@@ -33,6 +33,14 @@ export interface HttpDeps {
   verifier: SigV4Verifier | undefined;
   /** Open client connections at most (see connection-cap.ts). */
   maxConnections: number;
+  /** Counts every answered request and serves GET /metrics; none: no /metrics route. */
+  metrics?: MetricsEndpoint;
+}
+
+/** What the HTTP edge needs of the metrics (src/metrics/prometheus.ts). */
+export interface MetricsEndpoint {
+  requestServed(service: string, operation: string, status: number, seconds: number): void;
+  exposition(): Promise<{ contentType: string; body: string }>;
 }
 
 /**
@@ -93,7 +101,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
   app.addHook('onRequest', guard.onRequest);
   app.addHook('preValidation', guard.preValidation);
+  const metrics = deps.metrics;
   app.addHook('onResponse', (request, reply, done) => {
+    metrics?.requestServed(request.service ?? serviceOf(request), request.operation ?? 'unknown', reply.statusCode, reply.elapsedTime / 1000);
     // The client closed its side before the answer was written: the answer went nowhere.
     const clientGone = request.raw.socket?.readableEnded === true;
     if (deps.logger.isLevelEnabled(request.refusal !== undefined || clientGone ? 'warn' : 'info')) {
@@ -102,6 +112,14 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     done();
   });
 
+  if (metrics) {
+    app.get('/metrics', async (request, reply) => {
+      request.service = 'metrics';
+      request.operation = 'Scrape';
+      const { contentType, body } = await metrics.exposition();
+      return reply.header('content-type', contentType).send(body);
+    });
+  }
   app.register(batchPlugin(deps.batch));
   app.register(logsPlugin(deps.logs));
   return app;

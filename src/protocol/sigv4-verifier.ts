@@ -69,6 +69,19 @@ export class SigV4Verifier {
   }
 
   /**
+   * The key whose id and secret these are (HTTP Basic credentials of a Prometheus scraper, which
+   * cannot sign with SigV4), compared in constant time; undefined when they match no key.
+   */
+  keyForSecret(accessKeyId: string, secretAccessKey: string): VerifiedKey | undefined {
+    const key = this.keys.get(accessKeyId);
+    if (!key) return undefined;
+    // Digests first: timingSafeEqual needs equal lengths, and the secret's length must not show.
+    const expected = hash('sha256', key.secretAccessKey, 'buffer');
+    const given = hash('sha256', secretAccessKey, 'buffer');
+    return timingSafeEqual(expected, given) ? key : undefined;
+  }
+
+  /**
    * The outcome, synchronously when the key's signing key for the request's day, region and
    * service is known already (nearly always: it changes once a day), else a promise of it.
    */

@@ -3,6 +3,7 @@ import { keepTrying } from '../keep-trying.js';
 import { RepeatedFailure } from '../repeated-failure.js';
 import type { DomainLogger } from '../logger.js';
 import type { Clock, Store } from '../ports.js';
+import type { Telemetry } from '../telemetry.js';
 import { jobQueueNameOf, queueDeletedReason } from '../resources/job-queue.js';
 import { buildContainerSpec, logDestination } from './container-spec.js';
 import type { Attempt, Job, JobStatus } from './job.js';
@@ -21,6 +22,7 @@ export interface AttemptRunnerOptions {
   stopGraceSeconds: number;
   /** Prefix of container names, unique per Barge installation. */
   containerNamePrefix: string;
+  telemetry?: Telemetry;
 }
 
 /** Reasons AWS Batch writes (reference §6). */
@@ -223,6 +225,7 @@ export class AttemptRunner {
     );
     // Moved on while the container was starting: it must not run on.
     if (moved.length === 0) this.stopContainer(job.jobId, started.containerId);
+    else this.options.telemetry?.attemptStarted(queueName, Math.max(0, started.startedAt - job.createdAt) / 1000);
     const fresh = (await this.record(job, 'read the job', () => this.store.getJobs([job.jobId])))[0] ?? job;
     await this.follow({ ...fresh, attempts }, started.containerId, undefined);
   }

@@ -8,6 +8,7 @@ import type { DependencyProgress } from '../jobs/progress.js';
 import type { DomainLogger } from '../logger.js';
 import type { Store } from '../ports.js';
 import { RepeatedFailure } from '../repeated-failure.js';
+import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
 import type { Dispatcher } from './dispatcher.js';
 
 /** How often the scheduler looks again when nothing wakes it (time limits, timeouts of waits). */
@@ -45,6 +46,7 @@ export class Scheduler {
     private readonly runner: AttemptRunner,
     private readonly containerNamePrefix: string,
     private readonly log: DomainLogger,
+    private readonly telemetry: Telemetry = NO_TELEMETRY,
   ) {
     this.storeFull = new RepeatedFailure(log, 'Scheduling pass');
     this.recovery = new RepeatedFailure(log, 'Recovering running jobs (the executor must answer before anything is dispatched)');
@@ -99,7 +101,9 @@ export class Scheduler {
         if (!(await this.tryRecover())) return;
       }
       try {
+        const started = performance.now();
         const changed = (await this.progress.run()) + (await this.dispatcher.pass());
+        this.telemetry.schedulerPass((performance.now() - started) / 1000);
         if (changed > 0) this.again = true;
         this.storeFull.succeeded();
       } catch (error) {

@@ -241,6 +241,12 @@ export class SqliteStore implements Store {
     return sliceOf(rows, query.limit, (r) => jobFromRow(r, parentSpecs), cursorOf);
   }
 
+  async countJobs(): Promise<{ jobQueueArn: string; status: JobStatus; count: number }[]> {
+    // Covered by the jobs_runnable index (queue_arn, status, …): no table rows are read.
+    const rows = this.sql('SELECT queue_arn, status, COUNT(*) AS n FROM jobs GROUP BY queue_arn, status').all() as { queue_arn: string; status: JobStatus; n: number }[];
+    return rows.map((r) => ({ jobQueueArn: r.queue_arn, status: r.status, count: r.n }));
+  }
+
   async arrayStatusSummaries(parentJobIds: string[]): Promise<Map<string, ArrayStatusSummary>> {
     const out = new Map<string, ArrayStatusSummary>();
     const stmt = this.sql('SELECT status, COUNT(*) AS n FROM jobs WHERE parent_id = ? GROUP BY status');
