@@ -183,6 +183,15 @@ export interface Clock {
   now(): number;
 }
 
+/**
+ * Timers the domain waits with (lease renewals, retries, timeouts), so that tests can drive
+ * time instead of waiting. Timers never keep the process alive on their own.
+ */
+export interface Timers {
+  /** Runs `callback` once after `ms`; the returned function cancels it. */
+  after(ms: number, callback: () => void): () => void;
+}
+
 export interface IdSource {
   /** A lowercase UUID v4. */
   uuid(): string;

@@ -1,5 +1,6 @@
 import { PostgresDatabase } from '../../src/store/postgres/database.js';
 import { LOG_MIGRATIONS } from '../../src/store/postgres/log-migrations.js';
+import { LEASE_MIGRATIONS } from '../../src/store/postgres/lease-store.js';
 import { STORE_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { PrivatePostgres } from './postgres.js';
 
@@ -15,6 +16,7 @@ export async function createTemplate(cluster: PrivatePostgres): Promise<void> {
   try {
     await db.migrate('store', STORE_MIGRATIONS);
     await db.migrate('logs', LOG_MIGRATIONS);
+    await db.migrate('lease', LEASE_MIGRATIONS);
   } finally {
     // CREATE DATABASE … TEMPLATE refuses while anyone is connected to the template.
     await db.close();

@@ -134,4 +134,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_holding_capacity ON jobs (compute_environment_arn, vcpus) WHERE status IN ('STARTING', 'RUNNING');
     `,
   },
+  {
+    version: 5,
+    name: 'leader lease and installation id',
+    sql: `
+      -- The same lease as PostgreSQL's (src/domain/leadership.ts). One process owns an SQLite
+      -- file (its lock), so it always leads; the term still grows with every start.
+      CREATE TABLE leader_lease (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        holder TEXT NOT NULL,
+        term INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE TABLE installation (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        installation_id TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -15,6 +15,7 @@ import type {
   Store,
 } from '../../domain/ports.js';
 import type { JobDefinition } from '../../domain/resources/job-definition.js';
+import type { LeaseStore } from '../../domain/leadership.js';
 import { MIGRATIONS } from './migrations.js';
 import { jobChangeSql, jobListSql } from './job-queries.js';
 import { type JobRow, jobFromRow, jobToRow } from './rows.js';
@@ -37,7 +38,7 @@ const DEFINITIONS = 'job-definition';
  * The embedded store: one SQLite file in WAL mode (synchronous as configured), written through a
  * group-commit batcher. Reads run directly on the same connection and see only committed data.
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, LeaseStore {
   private readonly db: Database.Database;
   private readonly writes: WriteBatcher;
   private readonly statements: StatementCache;
@@ -407,6 +408,44 @@ export class SqliteStore implements Store {
   setJobTags(jobId: string, tags: Tags): Promise<void> {
     return this.writes.write(() => {
       this.sql('UPDATE jobs SET tags = ? WHERE job_id = ?').run(JSON.stringify(tags), jobId);
+    });
+  }
+
+  // ---- leader lease (LeaseStore); SQLite's clock is this process's ----
+
+  acquireOrRenewLease(holder: string, term: number | undefined, ttlMs: number): Promise<{ term: number } | undefined> {
+    return this.writes.write(() => {
+      const now = Date.now();
+      if (term !== undefined) {
+        const renewed = this.sql('UPDATE leader_lease SET expires_at = ? WHERE id = 1 AND holder = ? AND term = ? AND expires_at > ? RETURNING term')
+          .get(now + ttlMs, holder, term, now) as { term: number } | undefined;
+        if (renewed) return { term: renewed.term };
+      }
+      const taken = this.sql(
+        `INSERT INTO leader_lease (id, holder, term, expires_at) VALUES (1, ?, 1, ?)
+         ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, term = leader_lease.term + 1, expires_at = excluded.expires_at
+         WHERE leader_lease.expires_at <= ? RETURNING term`,
+      ).get(holder, now + ttlMs, now) as { term: number } | undefined;
+      return taken ? { term: taken.term } : undefined;
+    });
+  }
+
+  resignLease(holder: string, term: number): Promise<void> {
+    return this.writes.write(() => {
+      this.sql('UPDATE leader_lease SET expires_at = ? WHERE id = 1 AND holder = ? AND term = ?').run(Date.now(), holder, term);
+    });
+  }
+
+  async currentLease(): Promise<{ holder: string; term: number; expired: boolean } | undefined> {
+    const row = this.sql('SELECT holder, term, expires_at FROM leader_lease WHERE id = 1').get() as { holder: string; term: number; expires_at: number } | undefined;
+    return row ? { holder: row.holder, term: row.term, expired: row.expires_at <= Date.now() } : undefined;
+  }
+
+  /** The installation's id: the one stored, or `proposed` when none is yet. */
+  installationId(proposed: string): Promise<string> {
+    return this.writes.write(() => {
+      this.sql('INSERT INTO installation (id, installation_id) VALUES (1, ?) ON CONFLICT (id) DO NOTHING').run(proposed);
+      return (this.sql('SELECT installation_id FROM installation WHERE id = 1').get() as { installation_id: string }).installation_id;
     });
   }
 
