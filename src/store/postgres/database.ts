@@ -144,7 +144,8 @@ export function wrapDriverError(error: unknown): unknown {
   if (!(error instanceof Error)) return new Error(`PostgreSQL failed: ${String(error)}`);
   if (error instanceof StoreUnavailableError) return error;
   const state = sqlState(error);
-  const isDriver = error instanceof pg.DatabaseError || state !== undefined || isConnectionFailure(error);
+  // pg's pool, once ended, throws a plain Error of its own: still the driver's, so wrapped too.
+  const isDriver = error instanceof pg.DatabaseError || state !== undefined || isConnectionFailure(error) || /Cannot use a pool after calling end/.test(error.message);
   if (!isDriver) return error;
   if ((state !== undefined && UNAVAILABLE_SQLSTATES.test(state)) || (state === undefined && isConnectionFailure(error))) {
     return new StoreUnavailableError(`PostgreSQL is unavailable: ${error.message}`, { cause: error });

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
-import type { Slice } from '../../domain/common.js';
 import type { DomainLogger } from '../../domain/logger.js';
 import { RepeatedFailure } from '../../domain/repeated-failure.js';
 import { WalCheckpointer } from './checkpointer.js';
 import type { Migration } from './migrations.js';
 import { ensurePrivateStoreFiles } from './private-files.js';
+
+export { sliceOf } from '../slice.js';
 
 /**
  * How hard a commit waits for the disk. In WAL mode `normal` commits survive a crash or kill -9
@@ -151,18 +152,6 @@ function lockStoreFile(file: string): Database.Database {
 export function limitClause(limit: number): string {
   if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`invalid SQL limit ${limit}`);
   return `LIMIT ${limit}`;
-}
-
-/**
- * A page of `limit` items from rows read with `LIMIT limit + 1`: the extra row only tells that
- * there is more, and the cursor is the position of the last item kept.
- */
-export function sliceOf<R, T>(rows: R[], limit: number, map: (r: R) => T, cursorOf: (r: R) => string): Slice<T> {
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  const slice: Slice<T> = { items: page.map(map) };
-  if (more) slice.cursor = cursorOf(page[page.length - 1]!);
-  return slice;
 }
 
 /** Statements kept at most; the LIMIT written into many texts makes the set of texts open-ended. */

@@ -1,7 +1,7 @@
 import type { JobStatus } from '../../domain/jobs/job.js';
 import type { JobChange, JobListQuery } from '../../domain/ports.js';
 import { limitClause } from './database.js';
-import { type JobRow, wildcardToLike } from './rows.js';
+import { definitionPattern, type JobRow, wildcardToLike } from './rows.js';
 
 /** SQL of the jobs table built from a query, kept apart from running it. */
 
@@ -72,18 +72,10 @@ export function jobListSql(query: JobListQuery): { sql: string; params: unknown[
  * optional trailing `*` for a prefix. Matched against the stored definition ARN.
  */
 export function definitionFilter(value: string): { clause: string; values: string[] } {
-  const prefix = value.endsWith('*');
-  const text = prefix ? value.slice(0, -1) : value;
-  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
-  if (text.startsWith('arn:')) {
-    if (prefix) return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`${escaped}%`] };
-    return /:\d+$/.test(text) && /job-definition\/[^:]+:\d+$/.test(text)
-      ? { clause: 'j.definition_arn = ?', values: [text] }
-      : { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`${escaped}:%`] };
-  }
-  if (prefix) return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`%:job-definition/${escaped}%`] };
-  if (text.includes(':')) return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`%:job-definition/${escaped}`] };
-  return { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [`%:job-definition/${escaped}:%`] };
+  const match = definitionPattern(value);
+  return match.exact
+    ? { clause: 'j.definition_arn = ?', values: [match.pattern] }
+    : { clause: "j.definition_arn LIKE ? ESCAPE '\\'", values: [match.pattern] };
 }
 
 /** The SET clause of a job change, with its new status if it has one (which also stamps status_changed_at). */

@@ -98,3 +98,22 @@ export function wildcardToLike(value: string): { exact: boolean; pattern: string
   if (!value.endsWith('*')) return { exact: true, pattern: value };
   return { exact: false, pattern: `${value.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
 }
+
+/**
+ * ListJobs' JOB_DEFINITION filter: a name (any revision), `name:revision`, or an ARN, with an
+ * optional trailing `*` for a prefix, as an exact definition ARN or a LIKE pattern (`\` escapes).
+ */
+export function definitionPattern(value: string): { exact: boolean; pattern: string } {
+  const prefix = value.endsWith('*');
+  const text = prefix ? value.slice(0, -1) : value;
+  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  if (text.startsWith('arn:')) {
+    if (prefix) return { exact: false, pattern: `${escaped}%` };
+    return /:\d+$/.test(text) && /job-definition\/[^:]+:\d+$/.test(text)
+      ? { exact: true, pattern: text }
+      : { exact: false, pattern: `${escaped}:%` };
+  }
+  if (prefix) return { exact: false, pattern: `%:job-definition/${escaped}%` };
+  if (text.includes(':')) return { exact: false, pattern: `%:job-definition/${escaped}` };
+  return { exact: false, pattern: `%:job-definition/${escaped}:%` };
+}
