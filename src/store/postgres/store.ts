@@ -254,6 +254,11 @@ export class PostgresStore implements Store {
     return sliceOf(rows, query.limit, (r) => jobFromRow(r, parentSpecs), cursorOf);
   }
 
+  async countJobs(): Promise<{ jobQueueArn: string; status: JobStatus; count: number }[]> {
+    const rows = await this.db.query<{ queue_arn: string; status: JobStatus; n: string }>('SELECT queue_arn, status, COUNT(*) AS n FROM jobs GROUP BY queue_arn, status');
+    return rows.map((r) => ({ jobQueueArn: r.queue_arn, status: r.status, count: Number(r.n) }));
+  }
+
   async arrayStatusSummaries(parentJobIds: string[]): Promise<Map<string, ArrayStatusSummary>> {
     const out = new Map<string, ArrayStatusSummary>();
     for (const id of parentJobIds) out.set(id, emptyStatusSummary());
