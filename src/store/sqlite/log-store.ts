@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Slice } from '../../domain/common.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type {
   CreateMissing,
   GroupEventPage,
@@ -14,6 +14,7 @@ import type {
   StoredLogEvent,
   StreamEventQuery,
 } from '../../domain/logs/log-store.js';
+import { lastEventCursor, parseLastEventCursor } from '../log-stream-cursor.js';
 import { LOG_MIGRATIONS } from './log-migrations.js';
 import { limitClause, openDatabase, sliceOf, type SqliteFile, StatementCache, type StoreFileOptions } from './database.js';
 import { type EventRow, groupFromRow, type GroupRow, streamFromRow, type StreamRow } from './log-rows.js';
@@ -178,13 +179,13 @@ export class SqliteLogStore implements LogStore {
       cursorOf = (r) => r.name;
     } else {
       if (query.after !== undefined) {
-        const [timestamp, name] = parseCursor(query.after);
+        const [timestamp, name] = parseLastEventCursor(query.after);
         // Spelled out rather than as a row value, so the index range starts at the cursor.
         where.push(`IFNULL(s.last_event_timestamp, -1) ${cmp}= ? AND (IFNULL(s.last_event_timestamp, -1) ${cmp} ? OR s.name ${cmp} ?)`);
         params.push(timestamp, timestamp, name);
       }
       order = `IFNULL(s.last_event_timestamp, -1) ${dir}, s.name ${dir}`;
-      cursorOf = (r) => JSON.stringify([r.last_event_timestamp ?? -1, r.name]);
+      cursorOf = (r) => lastEventCursor(r.last_event_timestamp, r.name);
     }
     const rows = this.sql(
       `SELECT ${STREAM_COLUMNS} FROM log_streams s JOIN log_groups g ON g.id = s.group_id
@@ -296,17 +297,4 @@ export class SqliteLogStore implements LogStore {
       'SELECT g.id AS "group", s.id AS stream FROM log_streams s JOIN log_groups g ON g.id = s.group_id WHERE g.name = ? AND s.name = ?',
     ).get(logGroupName, logStreamName) as { group: number; stream: number } | undefined;
   }
-}
-
-function parseCursor(cursor: string): [number, string] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(cursor);
-  } catch {
-    parsed = undefined;
-  }
-  if (!Array.isArray(parsed) || typeof parsed[0] !== 'number' || typeof parsed[1] !== 'string') {
-    throw new InvalidInputError('The specified nextToken is invalid.');
-  }
-  return [parsed[0], parsed[1]];
 }
