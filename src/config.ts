@@ -36,6 +36,13 @@ export interface Config {
    * signature is accepted, and only on a loopback address.
    */
   accessKeys: AccessKey[];
+  /**
+   * PostgreSQL connection string (BARGE_DATABASE_URL, environment only: it may hold a password).
+   * Empty: the embedded SQLite store in the data directory, one process.
+   */
+  databaseUrl: string;
+  /** Seconds a leader's lease lasts without renewal (several processes on PostgreSQL). */
+  leaderLeaseSeconds: number;
 }
 
 export interface AccessKey {
@@ -50,6 +57,7 @@ export const ENVIRONMENT_ONLY = {
   accessKeyId: 'BARGE_ACCESS_KEY_ID',
   secretAccessKey: 'BARGE_SECRET_ACCESS_KEY',
   accessKeyName: 'BARGE_ACCESS_KEY_NAME',
+  databaseUrl: 'BARGE_DATABASE_URL',
 } as const;
 
 export interface OptionSpec {
@@ -75,7 +83,7 @@ const DEFAULT_JOB_PIDS_LIMIT = 1024;
 /** The kernel's largest pid_max (PID_MAX_LIMIT on 64-bit): a larger limit could never bind. */
 const MAX_JOB_PIDS_LIMIT = 4_194_304;
 
-export const OPTIONS: Record<Exclude<keyof Config, 'accessKeys'>, OptionSpec> = {
+export const OPTIONS: Record<Exclude<keyof Config, 'accessKeys' | 'databaseUrl'>, OptionSpec> = {
   host: { flag: 'host', env: 'BARGE_HOST', default: '127.0.0.1', description: 'Address to listen on' },
   port: { flag: 'port', env: 'BARGE_PORT', default: '8700', description: 'TCP port to listen on (0 picks a free one)' },
   dataDir: {
@@ -143,6 +151,12 @@ export const OPTIONS: Record<Exclude<keyof Config, 'accessKeys'>, OptionSpec> = 
     default: '0',
     description: 'Open client connections at most (0: from the file-descriptor limit)',
   },
+  leaderLeaseSeconds: {
+    flag: 'leader-lease-seconds',
+    env: 'BARGE_LEADER_LEASE_SECONDS',
+    default: '10',
+    description: 'With PostgreSQL: seconds the leader\'s lease lasts unrenewed (renewed every fifth of it); a crashed leader is replaced within about this',
+  },
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -156,6 +170,7 @@ export function usage(): string {
   }
   lines.push(`  --help${' '.repeat(19)}${' '.repeat(29)}Print this help and exit`);
   lines.push('', 'Environment only:');
+  lines.push(`  ${ENVIRONMENT_ONLY.databaseUrl}: PostgreSQL connection string; several Barge processes may share it (default: embedded SQLite in the data directory)`);
   lines.push(`  ${ENVIRONMENT_ONLY.accessKeyId} and ${ENVIRONMENT_ONLY.secretAccessKey}: one more access key to verify (name: ${ENVIRONMENT_ONLY.accessKeyName}, default the key id)`);
   return lines.join('\n');
 }
@@ -228,6 +243,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
   if (!Number.isInteger(maxConnections) || maxConnections < 0 || maxConnections > 1_000_000) {
     throw new ConfigError(`max connections must be a whole number from 0 to 1000000, got ${pick('maxConnections')}`);
   }
+  const leaderLeaseSeconds = Number(pick('leaderLeaseSeconds'));
+  if (!Number.isInteger(leaderLeaseSeconds) || leaderLeaseSeconds < 2 || leaderLeaseSeconds > 600) {
+    throw new ConfigError(`leader lease seconds must be a whole number from 2 to 600, got ${pick('leaderLeaseSeconds')}`);
+  }
+  const databaseUrl = env[ENVIRONMENT_ONLY.databaseUrl] ?? '';
+  if (databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`${ENVIRONMENT_ONLY.databaseUrl} must be a postgres:// or postgresql:// connection string`);
+  }
   const credentialsFile = pick('credentialsFile');
   const accessKeys = [...(credentialsFile === '' ? [] : readCredentialsFile(credentialsFile)), ...accessKeyFromEnvironment(env)];
   const seen = new Set<string>();
@@ -241,6 +264,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config | 'he
     maxClockSkewSeconds,
     maxConnections,
     accessKeys,
+    databaseUrl,
+    leaderLeaseSeconds,
     sqliteSynchronous,
     dockerSocket: pick('dockerSocket'),
     pullPolicy,

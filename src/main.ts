@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { readFileSync, realpathSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -15,6 +16,15 @@ import { DatabaseInUseError } from './store/sqlite/database.js';
 import { SqliteLogStore } from './store/sqlite/log-store.js';
 import { ensurePrivateDirectory } from './store/sqlite/private-files.js';
 import { SqliteStore } from './store/sqlite/store.js';
+import type { SynchronousMode } from './store/sqlite/database.js';
+import { PostgresDatabase } from './store/postgres/database.js';
+import { PostgresLeaseStore } from './store/postgres/lease-store.js';
+import { PostgresLogStore } from './store/postgres/log-store.js';
+import { PostgresStore } from './store/postgres/store.js';
+import { Leadership, type LeaseStore } from './domain/leadership.js';
+import type { Store } from './domain/ports.js';
+import type { LogStore } from './domain/logs/log-store.js';
+import type { Logger } from 'pino';
 import { PrometheusMetrics } from './metrics/prometheus.js';
 
 /**
@@ -77,22 +87,25 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  const widerMode = ensurePrivateDirectory(config.dataDir);
-  if (widerMode !== undefined) logger.warn({ dataDir: config.dataDir, was: widerMode.toString(8), now: '700' }, 'made the data directory private');
   const clock = { now: () => Date.now() };
-  const storeOptions = { synchronous: config.sqliteSynchronous, logger: logger.child({ component: 'store' }) };
-  const sqliteStore = new SqliteStore(join(config.dataDir, 'barge.db'), storeOptions);
-  // The jobs gauge reads the store at each scrape (directly: a scrape is not a timed store call).
   const arns = new Arns(config.region, config.accountId);
+  // The leader's writes are fenced by its term; the term is known once Leadership exists.
+  let leaderTerm: () => number | undefined = () => undefined;
+  const stores = config.databaseUrl
+    ? await openPostgresStores(config.databaseUrl, () => leaderTerm(), logger)
+    : await openSqliteStores(config.dataDir, config.sqliteSynchronous, logger);
+  // The jobs gauge reads the store at each scrape (directly: a scrape is not a timed store call).
   const metrics = new PrometheusMetrics(async () =>
-    (await sqliteStore.countJobs()).map((row) => ({ jobQueueName: arns.nameOf('job-queue', row.jobQueueArn) ?? row.jobQueueArn, status: row.status, count: row.count })),
+    (await stores.store.countJobs()).map((row) => ({ jobQueueName: arns.nameOf('job-queue', row.jobQueueArn) ?? row.jobQueueArn, status: row.status, count: row.count })),
   );
-  const store = metrics.instrument('store', sqliteStore);
-  const logStore = metrics.instrument('log-store', new SqliteLogStore(join(config.dataDir, 'logs.db'), storeOptions));
+  const store = metrics.instrument('store', stores.store);
+  const logStore = metrics.instrument('log-store', stores.logStore);
   const logs = new Logs({ store: logStore, clock, region: config.region, accountId: config.accountId });
-  // Containers are labelled and named per data directory, so two Barge installations on one
-  // engine (or two test servers) never adopt each other's containers after a restart.
-  const instance = createHash('sha256').update(realpathSync(config.dataDir)).digest('hex').slice(0, 10);
+  const leaderLogs = new Logs({ store: metrics.instrument('log-store', stores.leaderLogStore), clock, region: config.region, accountId: config.accountId });
+  // Containers are named and labelled per installation (its id is kept by the store), so two
+  // installations on one engine never adopt each other's containers, and every replica of one
+  // names an attempt's container alike.
+  const instance = stores.installationId;
   const dockerExecutor = new DockerExecutor({
     socketPath: config.dockerSocket,
     pullPolicy: config.pullPolicy,
@@ -102,18 +115,42 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'executor' }),
   });
   const executor = metrics.instrument('engine', dockerExecutor);
-  // One process on an embedded store is the only scheduler there is.
-  metrics.leadership(true, 0);
   const batch = new Batch({
     store,
+    leaderStore: metrics.instrument('store', stores.leaderStore),
+    clustered: stores.clustered,
     clock,
     ids: { uuid: () => randomUUID() },
     region: config.region,
     accountId: config.accountId,
     logger: logger.child({ component: 'scheduler' }),
-    execution: { executor, logSink: logs, stopGraceSeconds: config.stopGraceSeconds, containerNamePrefix: `barge-${instance}` },
+    execution: { executor, logSink: leaderLogs, stopGraceSeconds: config.stopGraceSeconds, containerNamePrefix: `barge-${instance}` },
     telemetry: metrics,
   });
+  const leaseMs = config.leaderLeaseSeconds * 1000;
+  const leadership = new Leadership(
+    stores.lease,
+    `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    clock,
+    { after: (ms, callback) => { const timer = setTimeout(callback, ms); timer.unref(); return () => clearTimeout(timer); } },
+    {
+      elected: async (term) => {
+        metrics.leadership(true, term);
+        await batch.scheduler?.start();
+      },
+      deposed: async (term) => {
+        metrics.leadership(false, term);
+        await batch.scheduler?.abandon();
+      },
+    },
+    logger.child({ component: 'leadership' }),
+    stores.clustered
+      ? { ttlMs: leaseMs, renewEveryMs: Math.max(500, Math.floor(leaseMs / 5)), safetyMarginMs: Math.max(500, Math.floor(leaseMs / 10)) }
+      : // One process owns the SQLite file (its lock): nobody else can lead, so the lease never
+        // has to lapse, not even when a long pause of this process outlasts a short one.
+        { ttlMs: 24 * 3600_000, renewEveryMs: 3600_000, safetyMarginMs: 1000 },
+  );
+  leaderTerm = () => leadership.term;
   const verifier = config.accessKeys.length > 0 ? new SigV4Verifier(config.accessKeys, clock.now, config.maxClockSkewSeconds * 1000) : undefined;
   const app = createHttpServer({
     logger,
@@ -142,11 +179,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Running containers keep running; the next start of Barge follows them to the end.
+    // Running containers keep running; the next leader (or start of Barge) follows them to the end.
     await batch.scheduler?.stop();
+    await leadership.stop();
     await app.close();
-    await store.close();
-    await logStore.close();
+    await stores.close();
     logger.info('stopped');
     process.exit(0);
   };
@@ -157,8 +194,71 @@ async function main(): Promise<void> {
   if (!(await executor.ping().catch(() => false))) {
     logger.warn({ socket: config.dockerSocket }, 'the Docker engine does not answer; jobs wait until it does');
   }
-  await batch.scheduler?.start();
-  logger.info({ url: address, dataDir: config.dataDir, instance, region: config.region, accountId: config.accountId }, 'Barge listening');
+  await leadership.start();
+  logger.info(
+    { url: address, ...(config.databaseUrl ? { store: 'postgresql' } : { dataDir: config.dataDir }), instance, leader: leadership.isLeader, region: config.region, accountId: config.accountId },
+    'Barge listening',
+  );
+}
+
+interface Stores {
+  store: Store;
+  logStore: LogStore;
+  /** The same stores for the leader's writes, fenced by its term where processes share them. */
+  leaderStore: Store;
+  leaderLogStore: LogStore;
+  lease: LeaseStore;
+  installationId: string;
+  clustered: boolean;
+  close(): Promise<void>;
+}
+
+/** The embedded stores: two SQLite files in the data directory, owned by this one process. */
+function openSqliteStores(dataDir: string, synchronous: SynchronousMode, logger: Logger): Promise<Stores> {
+  const widerMode = ensurePrivateDirectory(dataDir);
+  if (widerMode !== undefined) logger.warn({ dataDir, was: widerMode.toString(8), now: '700' }, 'made the data directory private');
+  const options = { synchronous, logger: logger.child({ component: 'store' }) };
+  const store = new SqliteStore(join(dataDir, 'barge.db'), options);
+  const logStore = new SqliteLogStore(join(dataDir, 'logs.db'), options);
+  // Installations before the id was stored were named after their data directory's path:
+  // that name is kept, so their containers are still theirs after an upgrade.
+  return store.installationId(createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 10)).then((installationId) => ({
+    store,
+    logStore,
+    leaderStore: store,
+    leaderLogStore: logStore,
+    lease: store,
+    installationId,
+    clustered: false,
+    async close() {
+      await store.close();
+      await logStore.close();
+    },
+  }));
+}
+
+/** PostgreSQL, shared with other Barge processes: schema migrated once, writes of the leader fenced. */
+async function openPostgresStores(url: string, leaderTerm: () => number | undefined, logger: Logger): Promise<Stores> {
+  const db = new PostgresDatabase(url, { maxConnections: 20, logger: logger.child({ component: 'store' }) });
+  try {
+    const lease = await PostgresLeaseStore.open(db);
+    const store = await PostgresStore.open(db);
+    const logStore = await PostgresLogStore.open(db);
+    const fenced = db.fenced(leaderTerm);
+    return {
+      store,
+      logStore,
+      leaderStore: new PostgresStore(fenced),
+      leaderLogStore: new PostgresLogStore(fenced),
+      lease,
+      installationId: await lease.installationId(randomUUID().replaceAll('-', '').slice(0, 10)),
+      clustered: true,
+      close: () => db.close(),
+    };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 function isLoopback(host: string): boolean {

@@ -33,6 +33,13 @@ export interface BatchDeps {
     containerNamePrefix: string;
   };
   telemetry?: Telemetry;
+  /**
+   * The store the leader's work writes through (scheduling, attempts): fenced by the leader's
+   * term when several processes share the database. Default: `store`.
+   */
+  leaderStore?: Store;
+  /** Several Barge processes share the store (PostgreSQL): nothing is known from memory alone. */
+  clustered?: boolean;
 }
 
 /** The AWS Batch domain: one object per resource family, sharing a store, clock and ARN builder. */
@@ -64,11 +71,13 @@ export class Batch {
       const { executor, logSink, stopGraceSeconds, containerNamePrefix } = deps.execution;
       const wake = () => this.scheduler?.wake();
       const telemetry = deps.telemetry ?? NO_TELEMETRY;
-      const runner = new AttemptRunner(store, executor, logSink, clock, log, { stopGraceSeconds, containerNamePrefix, telemetry }, wake);
+      const leaderStore = deps.leaderStore ?? store;
+      const clustered = deps.clustered ?? false;
+      const runner = new AttemptRunner(leaderStore, executor, logSink, clock, log, { stopGraceSeconds, containerNamePrefix, telemetry }, wake);
       // An engine Barge cannot reach for want of a local resource is, for placing jobs, as good as down.
-      const dispatcher = new Dispatcher(store, this.arns, clock, runner, this.waitBoard, serial, () => executor.ping().catch(() => false), log);
-      const progress = new DependencyProgress(store, clock, log);
-      this.scheduler = new Scheduler(store, executor, this.arns, progress, dispatcher, runner, containerNamePrefix, log, telemetry);
+      const dispatcher = new Dispatcher(leaderStore, this.arns, clock, runner, this.waitBoard, serial, () => executor.ping().catch(() => false), log);
+      const progress = new DependencyProgress(leaderStore, clock, log, clustered);
+      this.scheduler = new Scheduler(leaderStore, executor, this.arns, progress, dispatcher, runner, containerNamePrefix, log, telemetry, clustered);
       this.jobs.attachRuntime({
         wake,
         jobSubmitted: (job) => {

@@ -73,6 +73,19 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * A write of the leader's work (scheduling, attempts, job output) was refused because this
+ * process no longer holds the lead under the term it acted on: another replica leads now, or
+ * the lease could not be renewed in time. Nothing of the write was kept; the work is abandoned
+ * here and picked up by the leader.
+ */
+export class LeadershipLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LeadershipLostError';
+  }
+}
+
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -1,3 +1,4 @@
+import { LeadershipLostError } from '../errors.js';
 import { ContainerStartError, type Executor, LocalResourceError, type LogLine } from '../executor.js';
 import { keepTrying } from '../keep-trying.js';
 import { RepeatedFailure } from '../repeated-failure.js';
@@ -71,6 +72,16 @@ interface ActiveAttempt {
   containerId?: string;
   timer?: NodeJS.Timeout;
   timedOut: boolean;
+  /** A stop was issued (TerminateJob, timeout); it is not issued again. */
+  stopping?: boolean;
+}
+
+/** The store refused a write because this process no longer leads (directly or as a cause). */
+function leadershipLost(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof LeadershipLostError) return true;
+  }
+  return false;
 }
 
 /**
@@ -159,11 +170,23 @@ export class AttemptRunner {
    * soon as it is, since its termination is recorded in the store.
    */
   stop(jobId: string): void {
-    const containerId = this.active.get(jobId)?.containerId;
-    if (containerId) this.stopContainer(jobId, containerId);
+    const active = this.active.get(jobId);
+    if (active?.containerId && !active.stopping) this.stopContainer(jobId, active.containerId);
+  }
+
+  /**
+   * The lead was lost: every attempt this process drives is dropped as it is. Containers are
+   * neither stopped nor removed; the new leader follows them from what the store says. Work
+   * still under way here ends at its next write, which the store refuses (LeadershipLostError).
+   */
+  abandonAll(): void {
+    for (const active of this.active.values()) clearTimeout(active.timer);
+    this.active.clear();
   }
 
   private stopContainer(jobId: string, containerId: string): void {
+    const active = this.active.get(jobId);
+    if (active) active.stopping = true;
     // Tried again while the attempt runs: a container never stopped would run to its own end.
     void keepTrying(
       () => this.executor.stop(containerId, this.options.stopGraceSeconds),
@@ -280,10 +303,13 @@ export class AttemptRunner {
             : log.warn({ err: error, retryInMs }, 'Barge could not follow the container; following it again from the last line stored'),
         // Any other failure, at a moment Barge cannot even reach the engine for want of a
         // resource, tells nothing about the container yet either.
-        async (error) => error instanceof OutputNotStoredError || error instanceof LocalResourceError || (await this.engineAnswers()) === undefined,
+        async (error) =>
+          !leadershipLost(error) && (error instanceof OutputNotStoredError || error instanceof LocalResourceError || (await this.engineAnswers()) === undefined),
       );
     } catch (error) {
       clearTimeout(active.timer);
+      // The new leader follows the container; it must not be touched from here.
+      if (leadershipLost(error)) throw error;
       log.warn({ err: error }, 'lost the container of a running attempt');
       const message = (error as Error).message;
       const engineAnswers = (await this.engineAnswers()) === true;
@@ -384,7 +410,7 @@ export class AttemptRunner {
    * which is the truth: its container has not been removed.
    */
   private record<T>(job: Job, what: string, call: () => Promise<T>): Promise<T> {
-    return keepTrying(call, RECORD_RETRY, (error, retryInMs) => this.retriedWrites.failed(error, { jobId: job.jobId, what, retryInMs })).then((value) => {
+    return keepTrying(call, RECORD_RETRY, (error, retryInMs) => this.retriedWrites.failed(error, { jobId: job.jobId, what, retryInMs }), (error) => !leadershipLost(error)).then((value) => {
       this.retriedWrites.succeeded();
       return value;
     });
@@ -420,7 +446,10 @@ export class AttemptRunner {
   private track(job: Job, work: Promise<void>): void {
     const key = runKey(job.jobId, job.attempts[job.attempts.length - 1]?.number ?? 0);
     const run = work
-      .catch((error: unknown) => this.crashed(job, error))
+      .catch((error: unknown) => {
+        if (!leadershipLost(error)) return this.crashed(job, error);
+        this.log.info({ jobId: job.jobId }, 'no longer the leader: the attempt is left to the new leader');
+      })
       .finally(() => {
         if (this.runs.get(key) === run) this.runs.delete(key);
       });

@@ -38,6 +38,11 @@ export class DependencyProgress {
     private readonly store: Store,
     private readonly clock: Clock,
     log: DomainLogger,
+    /**
+     * Several processes share the store: jobs submitted on the others are never noted here, so
+     * every pass lists SUBMITTED jobs (and PENDING ones) instead of trusting the notes.
+     */
+    private readonly clustered = false,
   ) {
     this.transitions = new JobTransitions(store, log);
   }
@@ -59,7 +64,8 @@ export class DependencyProgress {
 
   private async promoteSubmitted(): Promise<number> {
     try {
-      return (this.listingNeeded ? await this.promoteListed() : 0) + (await this.promoteNoted());
+      if (this.clustered) this.pendingMayExist = true;
+      return (this.listingNeeded || this.clustered ? await this.promoteListed() : 0) + (await this.promoteNoted());
     } catch (error) {
       this.listingNeeded = true;
       throw error;

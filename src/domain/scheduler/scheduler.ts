@@ -1,5 +1,5 @@
 import type { Arns } from '../arn.js';
-import { StorageFullError } from '../errors.js';
+import { LeadershipLostError, StorageFullError } from '../errors.js';
 import type { Executor } from '../executor.js';
 import type { AttemptRunner } from '../jobs/attempt-runner.js';
 import { containerName } from '../jobs/container-spec.js';
@@ -25,7 +25,10 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
-  private stopped = false;
+  /** Until start(): only the leader schedules, and a process starts as a follower. */
+  private stopped = true;
+  /** Set by the idle timer: look for terminations recorded by other replicas. */
+  private terminationsDue = false;
   private recovered = false;
   /**
    * Set by the idle timer: recovery is retried once a second, not on every wake. A burst of
@@ -47,15 +50,27 @@ export class Scheduler {
     private readonly containerNamePrefix: string,
     private readonly log: DomainLogger,
     private readonly telemetry: Telemetry = NO_TELEMETRY,
+    /**
+     * Several processes share the store: a job may have been submitted, or terminated, on
+     * another one, so each pass lists what this process was not told about.
+     */
+    private readonly clustered = false,
   ) {
     this.storeFull = new RepeatedFailure(log, 'Scheduling pass');
     this.recovery = new RepeatedFailure(log, 'Recovering running jobs (the executor must answer before anything is dispatched)');
   }
 
+  /**
+   * Starts scheduling (this process leads): what the engine runs is reconciled with the store
+   * first, then passes run on wakes and once a second.
+   */
   async start(): Promise<void> {
+    this.stopped = false;
+    this.recovered = false;
     await this.tryRecover();
     this.timer = setInterval(() => {
       this.recoveryDue = true;
+      this.terminationsDue = true;
       this.wake();
     }, IDLE_PASS_MS);
     this.timer.unref();
@@ -64,11 +79,26 @@ export class Scheduler {
 
   /** No pass starts after this; attempts whose container already exited are recorded first. */
   async stop(): Promise<void> {
+    await this.halt();
+    await this.runner.drainEnding();
+  }
+
+  /**
+   * The lead was lost: no pass starts after this, and the attempts this process was driving are
+   * dropped without touching their containers, which keep running for the new leader to follow.
+   */
+  async abandon(): Promise<void> {
+    await this.halt();
+    this.runner.abandonAll();
+  }
+
+  private async halt(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.pending) clearTimeout(this.pending);
+    this.timer = undefined;
+    this.pending = undefined;
     await this.running;
-    await this.runner.drainEnding();
   }
 
   wake(): void {
@@ -102,11 +132,17 @@ export class Scheduler {
       }
       try {
         const started = performance.now();
+        if (this.clustered && this.terminationsDue) {
+          this.terminationsDue = false;
+          await this.stopTerminated();
+        }
         const changed = (await this.progress.run()) + (await this.dispatcher.pass());
         this.telemetry.schedulerPass((performance.now() - started) / 1000);
         if (changed > 0) this.again = true;
         this.storeFull.succeeded();
       } catch (error) {
+        // The lead was lost mid-pass: Leadership stops this scheduler.
+        if (error instanceof LeadershipLostError) return;
         if (error instanceof StorageFullError) this.storeFull.failed(error);
         else this.log.error({ err: error }, 'scheduler pass failed');
         return;
@@ -115,6 +151,16 @@ export class Scheduler {
       // the wake delay lets each one take a batch of jobs instead of running back to back.
       if (this.again) await new Promise((resolve) => setTimeout(resolve, WAKE_DELAY_MS));
     } while (this.again && !this.stopped);
+  }
+
+  /** Stops the containers of jobs terminated through another replica (their rows say so). */
+  private async stopTerminated(): Promise<void> {
+    let after: string | undefined;
+    do {
+      const slice = await this.store.listJobsByStatus({ statuses: ['STARTING', 'RUNNING'], limit: 500, ...(after ? { after } : {}) });
+      for (const job of slice.items) if (job.isTerminated) this.runner.stop(job.jobId);
+      after = slice.cursor;
+    } while (after !== undefined);
   }
 
   private async tryRecover(): Promise<boolean> {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { StoreUnavailableError } from '../../domain/errors.js';
+import { LeadershipLostError, StoreUnavailableError } from '../../domain/errors.js';
 import type { DomainLogger } from '../../domain/logger.js';
 
 /** One numbered schema change. Numbers only grow; an applied migration is never edited. */
@@ -18,6 +18,12 @@ export interface PostgresOptions {
 /** A pooled client inside a transaction, or the pool itself. */
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
+/** What the stores run their SQL through: the database itself, or its leader-fenced view. */
+export interface SqlDatabase {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
+  transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T>;
+}
+
 /**
  * Connection classes whose errors mean "the database is not reachable now": the request may be
  * retried as is (pg's own errors without a SQLSTATE, and PostgreSQL's 08xxx, 57P01-57P03).
@@ -29,7 +35,7 @@ const UNAVAILABLE_SQLSTATES = /^(08|57P0[123]|53300)/;
  * the migration runner. Every session runs with synchronous_commit on: a write is acknowledged
  * only once PostgreSQL has flushed it, so it survives a crash of PostgreSQL as well as Barge's.
  */
-export class PostgresDatabase {
+export class PostgresDatabase implements SqlDatabase {
   readonly pool: pg.Pool;
 
   constructor(
@@ -113,10 +119,36 @@ export class PostgresDatabase {
     }
   }
 
+  /**
+   * The same database for the leader's writes: each runs in a transaction that first checks, with
+   * a share lock on the lease row held to the commit, that the lease is still under `term()`.
+   * A replica taking the lease waits for that lock, so no write under an old term commits once a
+   * new term exists (Temporal's fencing, scale-out.md §1.2); a frozen leader that wakes up after
+   * losing the lease has its writes refused with LeadershipLostError. Plain reads are not fenced.
+   */
+  fenced(term: () => number | undefined): SqlDatabase {
+    const fencedTransaction = <T>(work: (client: Queryable) => Promise<T>): Promise<T> =>
+      this.transaction(async (client) => {
+        const held = term();
+        if (held === undefined) throw new LeadershipLostError('this process is not the leader');
+        const rows = await client.query('SELECT 1 FROM barge_leader WHERE id = 1 AND term = $1 FOR SHARE', [held]);
+        if ((rows.rowCount ?? 0) === 0) throw new LeadershipLostError(`the lead has moved on from term ${held}`);
+        return work(client);
+      });
+    return {
+      query: async <R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> =>
+        READ_ONLY.test(text) ? this.query<R>(text, values) : fencedTransaction(async (client) => (await client.query<R>(text, values)).rows),
+      transaction: fencedTransaction,
+    };
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
 }
+
+/** A statement that only reads (a plain SELECT; a WITH may hide a write and is fenced). */
+const READ_ONLY = /^\s*SELECT\b/i;
 
 /** pg's errors carry PostgreSQL's SQLSTATE in `code`. */
 export function sqlState(error: unknown): string | undefined {
@@ -142,7 +174,7 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 export function wrapDriverError(error: unknown): unknown {
   if (!(error instanceof Error)) return new Error(`PostgreSQL failed: ${String(error)}`);
-  if (error instanceof StoreUnavailableError) return error;
+  if (error instanceof StoreUnavailableError || error instanceof LeadershipLostError) return error;
   const state = sqlState(error);
   // pg's pool, once ended, throws a plain Error of its own: still the driver's, so wrapped too.
   const isDriver = error instanceof pg.DatabaseError || state !== undefined || isConnectionFailure(error) || /Cannot use a pool after calling end/.test(error.message);

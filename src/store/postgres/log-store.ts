@@ -18,7 +18,7 @@ import type {
 } from '../../domain/logs/log-store.js';
 import { lastEventCursor, parseLastEventCursor } from '../log-stream-cursor.js';
 import { prefixUpperBound } from '../sqlite/prefix-range.js';
-import { type PostgresDatabase, type Queryable, sqlState } from './database.js';
+import { type PostgresDatabase, type SqlDatabase, type Queryable, sqlState } from './database.js';
 import { LOG_MIGRATIONS } from './log-migrations.js';
 
 /**
@@ -97,7 +97,7 @@ class Params {
  * group's stored_bytes, last so that appends to one group wait for each other only briefly.
  */
 export class PostgresLogStore implements LogStore {
-  private constructor(private readonly db: PostgresDatabase) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   static async open(db: PostgresDatabase): Promise<PostgresLogStore> {
     await db.migrate('logs', LOG_MIGRATIONS);

@@ -16,7 +16,7 @@ import type {
 import type { JobDefinition } from '../../domain/resources/job-definition.js';
 import { jobFromRow, jobToRow } from '../sqlite/rows.js';
 import { sliceOf } from '../slice.js';
-import { isUniqueViolation, type PostgresDatabase, type Queryable, sqlState } from './database.js';
+import { isUniqueViolation, type PostgresDatabase, type SqlDatabase, type Queryable, sqlState } from './database.js';
 import { JOB_SELECT, jobChangeSql, jobListSql, type PostgresJobRow, SqlParams, seqAfter, toJobRow } from './job-queries.js';
 import { STORE_MIGRATIONS } from './migrations.js';
 
@@ -41,7 +41,7 @@ const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
  * `close()` leaves it open, and the owner (main) closes it after both stores.
  */
 export class PostgresStore implements Store {
-  constructor(private readonly db: PostgresDatabase) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   /** The store over `db`, with its schema migrated (safe when replicas start at once). */
   static async open(db: PostgresDatabase): Promise<PostgresStore> {

@@ -421,11 +421,13 @@ export class SqliteStore implements Store, LeaseStore {
           .get(now + ttlMs, holder, term, now) as { term: number } | undefined;
         if (renewed) return { term: renewed.term };
       }
+      // Only the process that holds the file's lock gets here, so the lease is always its to
+      // take, whoever held it before (a process killed with its lease unexpired included).
       const taken = this.sql(
         `INSERT INTO leader_lease (id, holder, term, expires_at) VALUES (1, ?, 1, ?)
          ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, term = leader_lease.term + 1, expires_at = excluded.expires_at
-         WHERE leader_lease.expires_at <= ? RETURNING term`,
-      ).get(holder, now + ttlMs, now) as { term: number } | undefined;
+         RETURNING term`,
+      ).get(holder, now + ttlMs) as { term: number } | undefined;
       return taken ? { term: taken.term } : undefined;
     });
   }
