@@ -65,14 +65,18 @@ export class Batch {
     this.schedulingPolicies = new SchedulingPolicies(store, this.arns, clock, serial);
     this.jobs = new Jobs(store, this.arns, clock, ids, this.jobQueues, this.jobDefinitions, log);
     this.tagging = new Tagging(store, this.arns, serial);
-    this.waitBoard = new WaitBoard(store, deps.execution ? new ImagePresenceCache(deps.execution.executor, clock, log) : undefined);
+    const leaderStore = deps.leaderStore ?? store;
+    const clustered = deps.clustered ?? false;
+    this.waitBoard = new WaitBoard(
+      store,
+      deps.execution ? new ImagePresenceCache(deps.execution.executor, clock, log) : undefined,
+      clustered ? { clock, save: (board) => leaderStore.saveWaitBoard(board), onSaveFailed: (error) => log.debug({ err: error }, 'could not save the wait board') } : undefined,
+    );
 
     if (deps.execution) {
       const { executor, logSink, stopGraceSeconds, containerNamePrefix } = deps.execution;
       const wake = () => this.scheduler?.wake();
       const telemetry = deps.telemetry ?? NO_TELEMETRY;
-      const leaderStore = deps.leaderStore ?? store;
-      const clustered = deps.clustered ?? false;
       const runner = new AttemptRunner(leaderStore, executor, logSink, clock, log, { stopGraceSeconds, containerNamePrefix, telemetry }, wake);
       // An engine Barge cannot reach for want of a local resource is, for placing jobs, as good as down.
       const dispatcher = new Dispatcher(leaderStore, this.arns, clock, runner, this.waitBoard, serial, () => executor.ping().catch(() => false), log);

@@ -172,6 +172,12 @@ export interface Store {
   listArrayChildren(parentJobId: string): Promise<ArrayChildState[]>;
   /** How many jobs each queue holds in each status (array children included); only non-zero counts. */
   countJobs(): Promise<{ jobQueueArn: string; status: JobStatus; count: number }[]>;
+  /**
+   * The leader's last answer to "why does each waiting job wait" (opaque JSON), kept for the
+   * other processes to read; one board, replaced whole.
+   */
+  saveWaitBoard(board: string): Promise<void>;
+  loadWaitBoard(): Promise<string | undefined>;
   /** Tags of a job (not an array child). */
   setJobTags(jobId: string, tags: Tags): Promise<void>;
 

@@ -1,37 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { ListJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { createEnvironment, createQueue, registerDefinition, shellDefinition } from '../helpers/fixtures.js';
 import { type BargeProcess, startBarge, useBarge } from '../helpers/server.js';
 import { waitFor, waitForEnd } from '../helpers/wait.js';
-
-/** GET /metrics over node:http (a Prometheus scraper signs nothing), with any headers. */
-function scrape(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; contentType: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/metrics`, { headers, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, contentType: String(res.headers['content-type'] ?? '') }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** The value of one sample of the exposition (`name{labels} value`), labels in any order. */
-function sample(body: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of body.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = new Map([...(match[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
-    if (Object.entries(labels).every(([k, v]) => found.get(k) === v)) return Number(match[4]);
-  }
-  return undefined;
-}
+import { sample, scrape } from '../helpers/metrics.js';
 
 describe('Prometheus metrics at /metrics', () => {
   const fixture = useBarge();

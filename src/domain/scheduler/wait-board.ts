@@ -1,5 +1,5 @@
 import type { Job } from '../jobs/job.js';
-import type { Store } from '../ports.js';
+import type { Clock, Store } from '../ports.js';
 import type { EnvironmentCapacity } from './capacity.js';
 import type { QueueOutcome } from './dispatch-plan.js';
 import type { ImagePresenceCache } from './image-presence.js';
@@ -21,17 +21,43 @@ export class WaitBoard {
   private jobReasons = new Map<string, reasons.WaitReason>();
   private queues = new Map<string, QueueSnapshot>();
   private updatedAt = 0;
+  private savedAt = 0;
+  /** The board the leader saved, as last read from the store (several processes only). */
+  private loaded: { at: number; board: Promise<SharedBoard | undefined> } | undefined;
 
-  /** Without `images` (no executor), reasons say nothing about images. */
+  /**
+   * Without `images` (no executor), reasons say nothing about images. With `shared` (several
+   * processes on one store), the leader saves the board to the store at most once a second and
+   * every other process answers from the saved board.
+   */
   constructor(
     private readonly store: Store,
     private readonly images?: ImagePresenceCache,
+    private readonly shared?: { clock: Clock; save: (board: string) => Promise<void>; onSaveFailed: (error: unknown) => void },
   ) {}
 
   publish(jobReasons: Map<string, reasons.WaitReason>, queues: Map<string, QueueSnapshot>, now: number): void {
     this.jobReasons = jobReasons;
     this.queues = queues;
     this.updatedAt = now;
+    if (this.shared && now - this.savedAt >= SAVE_INTERVAL_MS) {
+      this.savedAt = now;
+      const board: SharedBoard = { updatedAt: now, reasons: [...jobReasons], queues: [...queues] };
+      this.shared.save(JSON.stringify(board)).catch(this.shared.onSaveFailed);
+    }
+  }
+
+  /** The board to answer from: this process's own while it publishes (it leads), else the saved one. */
+  private async current(): Promise<{ jobReasons: Map<string, reasons.WaitReason>; queues: Map<string, QueueSnapshot> }> {
+    const own = { jobReasons: this.jobReasons, queues: this.queues };
+    if (!this.shared) return own;
+    const now = this.shared.clock.now();
+    if (now - this.updatedAt < 2 * SAVE_INTERVAL_MS + 1000) return own;
+    if (!this.loaded || now - this.loaded.at >= LOAD_INTERVAL_MS) {
+      this.loaded = { at: now, board: this.store.loadWaitBoard().then((text) => (text === undefined ? undefined : (JSON.parse(text) as SharedBoard)), () => undefined) };
+    }
+    const board = await this.loaded.board;
+    return { jobReasons: new Map(board?.reasons ?? []), queues: new Map(board?.queues ?? []) };
   }
 
   get lastUpdatedAt(): number {
@@ -45,7 +71,8 @@ export class WaitBoard {
 
   async reasonFor(job: Job): Promise<string | undefined> {
     if (job.status !== 'RUNNABLE') return undefined;
-    const reason = this.jobReasons.get(job.jobId) ?? (await this.queueReason(job));
+    const board = await this.current();
+    const reason = board.jobReasons.get(job.jobId) ?? (await this.queueReason(job, board.queues));
     if (!reason) return undefined;
     const image = job.spec.container?.image;
     const presence = image && this.images ? await this.images.presenceOf(image) : undefined;
@@ -53,8 +80,8 @@ export class WaitBoard {
   }
 
   /** For a job the last pass did not load: why its whole queue waits. */
-  private async queueReason(job: Job): Promise<reasons.WaitReason | undefined> {
-    const queue = this.queues.get(job.spec.jobQueueArn);
+  private async queueReason(job: Job, queues: Map<string, QueueSnapshot>): Promise<reasons.WaitReason | undefined> {
+    const queue = queues.get(job.spec.jobQueueArn);
     if (!queue) return undefined;
     const vcpus = job.spec.reservation.vcpus;
     if (vcpus > queue.envs.reduce((max, e) => Math.max(max, e.maxVcpus), 0)) {
@@ -74,3 +101,13 @@ export class WaitBoard {
 }
 
 export type { QueueSnapshot };
+
+/** How often the leader saves its board for the other processes; how long they reuse a read. */
+const SAVE_INTERVAL_MS = 1000;
+const LOAD_INTERVAL_MS = 500;
+
+interface SharedBoard {
+  updatedAt: number;
+  reasons: [string, reasons.WaitReason][];
+  queues: [string, QueueSnapshot][];
+}

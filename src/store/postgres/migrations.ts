@@ -73,4 +73,13 @@ export const STORE_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX jobs_holding_capacity ON jobs (compute_environment_arn, vcpus) WHERE status IN ('STARTING', 'RUNNING');
     `,
   },
+  {
+    id: 2,
+    name: 'wait board',
+    sql: `
+      -- The leader's "why does each job wait" board, saved at most once a second, read by the
+      -- other replicas for DescribeJobs and ListJobs.
+      CREATE TABLE wait_board (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
+    `,
+  },
 ];

@@ -254,6 +254,15 @@ export class PostgresStore implements Store {
     return sliceOf(rows, query.limit, (r) => jobFromRow(r, parentSpecs), cursorOf);
   }
 
+  async saveWaitBoard(board: string): Promise<void> {
+    await this.db.query('INSERT INTO wait_board (id, body) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body', [board]);
+  }
+
+  async loadWaitBoard(): Promise<string | undefined> {
+    const [row] = await this.db.query<{ body: string }>('SELECT body FROM wait_board WHERE id = 1');
+    return row?.body;
+  }
+
   async countJobs(): Promise<{ jobQueueArn: string; status: JobStatus; count: number }[]> {
     const rows = await this.db.query<{ queue_arn: string; status: JobStatus; n: string }>('SELECT queue_arn, status, COUNT(*) AS n FROM jobs GROUP BY queue_arn, status');
     return rows.map((r) => ({ jobQueueArn: r.queue_arn, status: r.status, count: Number(r.n) }));

@@ -152,4 +152,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'wait board',
+    sql: `
+      -- The leader's "why does each job wait" board, for other processes (unused by one process).
+      CREATE TABLE wait_board (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
+    `,
+  },
 ];

@@ -411,6 +411,16 @@ export class SqliteStore implements Store, LeaseStore {
     });
   }
 
+  saveWaitBoard(board: string): Promise<void> {
+    return this.writes.write(() => {
+      this.sql('INSERT INTO wait_board (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body').run(board);
+    });
+  }
+
+  async loadWaitBoard(): Promise<string | undefined> {
+    return (this.sql('SELECT body FROM wait_board WHERE id = 1').get() as { body: string } | undefined)?.body;
+  }
+
   // ---- leader lease (LeaseStore); SQLite's clock is this process's ----
 
   acquireOrRenewLease(holder: string, term: number | undefined, ttlMs: number): Promise<{ term: number } | undefined> {
