@@ -80,7 +80,7 @@ export async function measureSchedulerDecisions(jobs: number): Promise<DecisionR
       }
       await store.insertJobs(batch);
     }
-    const runner = new AttemptRunner(store, new NeverStartingExecutor(), { appendJobOutput: async () => undefined }, clock, silentLogger,
+    const runner = new AttemptRunner(store, new NeverStartingExecutor(), { appendJobOutput: async () => undefined, jobOutputResumeCursor: async () => undefined }, clock, silentLogger,
       { stopGraceSeconds: 30, containerNamePrefix: 'bench' }, () => undefined);
     const dispatcher = new Dispatcher(store, arns, clock, runner, new WaitBoard(store), new SerialQueue(), async () => true, silentLogger);
     const started = process.hrtime.bigint();

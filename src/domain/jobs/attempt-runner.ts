@@ -14,8 +14,13 @@ import { within } from '../within.js';
 
 /** Where container output goes: CloudWatch Logs groups and streams. */
 export interface JobLogSink {
-  /** Appending no events creates the group and the stream. */
-  appendJobOutput(logGroupName: string, logStreamName: string, events: { timestamp: number; message: string }[]): Promise<void>;
+  /**
+   * Appending no events creates the group and the stream. `resumeCursor` (the engine's position
+   * after these events) is stored with them, in the same transaction.
+   */
+  appendJobOutput(logGroupName: string, logStreamName: string, events: { timestamp: number; message: string }[], resumeCursor?: string): Promise<void>;
+  /** The position stored with the last events appended, if any. */
+  jobOutputResumeCursor(logGroupName: string, logStreamName: string): Promise<string | undefined>;
 }
 
 export interface AttemptRunnerOptions {
@@ -268,11 +273,16 @@ export class AttemptRunner {
       }, Math.max(0, deadline - this.clock.now()));
     }
     const dest = logDestination(job, taskIdOf(attempt));
-    /** The engine's position after the last line stored. */
-    let stored = cursor;
+    /**
+     * The engine's position after the last line stored. The log store keeps it with the lines
+     * (one transaction), so a leader that takes over, or Barge after a crash, resumes exactly
+     * after them; the job row's copy only serves stores written before it was kept there.
+     */
+    let stored = (await this.record(job, 'read where the output resumes', () => this.sink.jobOutputResumeCursor(dest.group, dest.stream))) ?? cursor;
     let savedAt = this.clock.now();
     const onLines = async (lines: LogLine[]) => {
-      await this.sink.appendJobOutput(dest.group, dest.stream, lines.map((l) => ({ timestamp: l.timestamp, message: l.message }))).catch((error: unknown) => {
+      const resumeAt = lines[lines.length - 1]?.cursor;
+      await this.sink.appendJobOutput(dest.group, dest.stream, lines.map((l) => ({ timestamp: l.timestamp, message: l.message })), resumeAt).catch((error: unknown) => {
         throw new OutputNotStoredError(error);
       });
       this.retriedWrites.succeeded();

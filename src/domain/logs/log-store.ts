@@ -162,9 +162,16 @@ export interface LogStore {
    * Appends events to a stream in one transaction and updates the stream's first/last event
    * timestamps, last ingestion time and stored bytes. Events get increasing `seq`s in array order.
    * Throws NotFoundError('log group' | 'log stream') when missing, unless `createMissing` is given,
-   * in which case the group and stream are created in the same transaction.
+   * in which case the group and stream are created in the same transaction. `resumeCursor`, when
+   * given, is stored on the stream in the same transaction (see getResumeCursor).
    */
-  appendLogEvents(logGroupName: string, logStreamName: string, events: LogEvent[], createMissing?: CreateMissing): Promise<void>;
+  appendLogEvents(logGroupName: string, logStreamName: string, events: LogEvent[], createMissing?: CreateMissing, resumeCursor?: string): Promise<void>;
+  /**
+   * Where the writer of a stream (a job's container output) resumes after these events: kept
+   * with them in the same transaction by `appendLogEvents(…, resumeCursor)`, so a writer that
+   * takes over after a crash neither repeats nor skips a line. Not an AWS field.
+   */
+  getResumeCursor(logGroupName: string, logStreamName: string): Promise<string | undefined>;
   /** A page of one stream's events, always returned oldest first. */
   readStreamEvents(query: StreamEventQuery): Promise<StoredLogEvent[]>;
   /**

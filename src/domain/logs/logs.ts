@@ -151,10 +151,15 @@ export class Logs {
    * transaction. Empty lines are dropped, as AWS never stores an empty message. The AWS ingestion
    * rules are not applied: the runner stamps lines as they arrive.
    */
-  async appendJobOutput(logGroupName: string, logStreamName: string, events: InputLogEvent[]): Promise<void> {
+  async appendJobOutput(logGroupName: string, logStreamName: string, events: InputLogEvent[], resumeCursor?: string): Promise<void> {
     const now = this.clock.now();
     const stored = events.filter((e) => e.message.length > 0).map((e) => ({ timestamp: e.timestamp, message: e.message, ingestionTime: now }));
-    await this.store.appendLogEvents(logGroupName, logStreamName, stored, { group: this.newGroup(logGroupName), streamCreationTime: now });
+    await this.store.appendLogEvents(logGroupName, logStreamName, stored, { group: this.newGroup(logGroupName), streamCreationTime: now }, resumeCursor);
+  }
+
+  /** Where a job's output resumes: after the last lines stored (see LogStore.getResumeCursor). */
+  jobOutputResumeCursor(logGroupName: string, logStreamName: string): Promise<string | undefined> {
+    return this.store.getResumeCursor(logGroupName, logStreamName);
   }
 
   /**

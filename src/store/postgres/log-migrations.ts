@@ -57,4 +57,12 @@ export const LOG_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX log_events_by_group ON log_events (group_id, timestamp, seq);
     `,
   },
+  {
+    id: 2,
+    name: 'resume cursor of a stream',
+    sql: `
+      -- Where a job's output resumes after a failover: written with the events it follows.
+      ALTER TABLE log_streams ADD COLUMN resume_cursor TEXT;
+    `,
+  },
 ];

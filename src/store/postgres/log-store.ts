@@ -236,9 +236,17 @@ export class PostgresLogStore implements LogStore {
     return sliceOf(rows, query.limit, streamFromRow, cursorOf);
   }
 
+  async getResumeCursor(logGroupName: string, logStreamName: string): Promise<string | undefined> {
+    const [row] = await this.db.query<{ resume_cursor: string | null }>(
+      'SELECT s.resume_cursor FROM log_streams s JOIN log_groups g ON g.id = s.group_id WHERE g.name = $1 AND s.name = $2',
+      [logGroupName, logStreamName],
+    );
+    return row?.resume_cursor ?? undefined;
+  }
+
   // ---- events ----
 
-  async appendLogEvents(logGroupName: string, logStreamName: string, events: LogEvent[], createMissing?: CreateMissing): Promise<void> {
+  async appendLogEvents(logGroupName: string, logStreamName: string, events: LogEvent[], createMissing?: CreateMissing, resumeCursor?: string): Promise<void> {
     let first = Infinity;
     let last = -Infinity;
     let ingested = -Infinity;
@@ -289,6 +297,7 @@ export class PostgresLogStore implements LogStore {
         stream = await updateStream();
         if (stream === undefined) throw new NotFoundError('log stream', logStreamName);
       }
+      if (resumeCursor !== undefined) await client.query('UPDATE log_streams SET resume_cursor = $1 WHERE id = $2', [resumeCursor, stream]);
       if (events.length === 0) return;
       // WITH ORDINALITY and ORDER BY: the identity default is evaluated as the sorted rows reach
       // the insert, so seqs increase in array order.

@@ -194,9 +194,16 @@ export class SqliteLogStore implements LogStore {
     return sliceOf(rows, query.limit, streamFromRow, cursorOf);
   }
 
+  async getResumeCursor(logGroupName: string, logStreamName: string): Promise<string | undefined> {
+    const ids = this.streamIds(logGroupName, logStreamName);
+    if (!ids) return undefined;
+    const row = this.sql('SELECT resume_cursor FROM log_streams WHERE id = ?').get(ids.stream) as { resume_cursor: string | null } | undefined;
+    return row?.resume_cursor ?? undefined;
+  }
+
   // ---- events ----
 
-  appendLogEvents(logGroupName: string, logStreamName: string, events: LogEvent[], createMissing?: CreateMissing): Promise<void> {
+  appendLogEvents(logGroupName: string, logStreamName: string, events: LogEvent[], createMissing?: CreateMissing, resumeCursor?: string): Promise<void> {
     return this.writes.write(() => {
       let ids = this.streamIds(logGroupName, logStreamName);
       if (!ids) {
@@ -209,6 +216,7 @@ export class SqliteLogStore implements LogStore {
         this.sql('INSERT OR IGNORE INTO log_streams (group_id, name, creation_time) VALUES (?, ?, ?)').run(group, logStreamName, createMissing.streamCreationTime);
         ids = this.streamIds(logGroupName, logStreamName)!;
       }
+      if (resumeCursor !== undefined) this.sql('UPDATE log_streams SET resume_cursor = ? WHERE id = ?').run(resumeCursor, ids.stream);
       if (events.length === 0) return;
       let first = Infinity;
       let last = -Infinity;
