@@ -22,7 +22,8 @@ import { PostgresLeaseStore } from './store/postgres/lease-store.js';
 import { PostgresLogStore } from './store/postgres/log-store.js';
 import { PostgresStore } from './store/postgres/store.js';
 import { Leadership, type LeaseStore } from './domain/leadership.js';
-import type { Store } from './domain/ports.js';
+import type { Signals, Store } from './domain/ports.js';
+import { PostgresSignals } from './store/postgres/signals.js';
 import type { LogStore } from './domain/logs/log-store.js';
 import type { Logger } from 'pino';
 import { PrometheusMetrics } from './metrics/prometheus.js';
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
     store,
     leaderStore: metrics.instrument('store', stores.leaderStore),
     clustered: stores.clustered,
+    ...(stores.signals ? { signals: stores.signals } : {}),
     clock,
     ids: { uuid: () => randomUUID() },
     region: config.region,
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
       : // One process owns the SQLite file (its lock): nobody else can lead, so the lease never
         // has to lapse, not even when a long pause of this process outlasts a short one.
         { ttlMs: 24 * 3600_000, renewEveryMs: 3600_000, safetyMarginMs: 1000 },
+    stores.signals,
   );
   leaderTerm = () => leadership.term;
   const verifier = config.accessKeys.length > 0 ? new SigV4Verifier(config.accessKeys, clock.now, config.maxClockSkewSeconds * 1000) : undefined;
@@ -180,7 +183,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     // Running containers keep running; the next leader (or start of Barge) follows them to the end.
-    await batch.scheduler?.stop();
+    // Alone, Barge first finishes the attempts whose container has exited; in a cluster it hands
+    // the lead over at once (stepping down drops its attempts, resigning wakes the followers).
+    if (!stores.clustered) await batch.scheduler?.stop();
     await leadership.stop();
     await app.close();
     await stores.close();
@@ -210,6 +215,8 @@ interface Stores {
   lease: LeaseStore;
   installationId: string;
   clustered: boolean;
+  /** Wake-ups between the processes sharing the store (none for one process). */
+  signals?: Signals;
   close(): Promise<void>;
 }
 
@@ -245,6 +252,8 @@ async function openPostgresStores(url: string, leaderTerm: () => number | undefi
     const store = await PostgresStore.open(db);
     const logStore = await PostgresLogStore.open(db);
     const fenced = db.fenced(leaderTerm);
+    const signals = new PostgresSignals(db, logger.child({ component: 'signals' }));
+    await signals.start();
     return {
       store,
       logStore,
@@ -253,7 +262,11 @@ async function openPostgresStores(url: string, leaderTerm: () => number | undefi
       lease,
       installationId: await lease.installationId(randomUUID().replaceAll('-', '').slice(0, 10)),
       clustered: true,
-      close: () => db.close(),
+      signals,
+      async close() {
+        await signals.stop();
+        await db.close();
+      },
     };
   } catch (error) {
     await db.close().catch(() => undefined);

@@ -5,7 +5,7 @@ import { Jobs } from './jobs/jobs.js';
 import { DependencyProgress } from './jobs/progress.js';
 import type { DomainLogger } from './logger.js';
 import { silentLogger } from './logger.js';
-import type { Clock, IdSource, Store } from './ports.js';
+import type { Clock, IdSource, Signals, Store } from './ports.js';
 import { ComputeEnvironments } from './resources/compute-environments.js';
 import { JobDefinitions } from './resources/job-definitions.js';
 import { JobQueues } from './resources/job-queues.js';
@@ -40,6 +40,8 @@ export interface BatchDeps {
   leaderStore?: Store;
   /** Several Barge processes share the store (PostgreSQL): nothing is known from memory alone. */
   clustered?: boolean;
+  /** Wake-ups between those processes: a submit on any of them wakes the leader's scheduler. */
+  signals?: Signals;
 }
 
 /** The AWS Batch domain: one object per resource family, sharing a store, clock and ARN builder. */
@@ -75,9 +77,18 @@ export class Batch {
 
     if (deps.execution) {
       const { executor, logSink, stopGraceSeconds, containerNamePrefix } = deps.execution;
-      const wake = () => this.scheduler?.wake();
+      const signals = deps.signals;
+      const wakeHere = () => this.scheduler?.wake();
+      // On a follower the scheduler is stopped: the leader hears of the change through the signal.
+      const wake = signals
+        ? () => {
+            wakeHere();
+            signals.send('work');
+          }
+        : wakeHere;
+      signals?.on('work', wakeHere);
       const telemetry = deps.telemetry ?? NO_TELEMETRY;
-      const runner = new AttemptRunner(leaderStore, executor, logSink, clock, log, { stopGraceSeconds, containerNamePrefix, telemetry }, wake);
+      const runner = new AttemptRunner(leaderStore, executor, logSink, clock, log, { stopGraceSeconds, containerNamePrefix, telemetry }, wakeHere);
       // An engine Barge cannot reach for want of a local resource is, for placing jobs, as good as down.
       const dispatcher = new Dispatcher(leaderStore, this.arns, clock, runner, this.waitBoard, serial, () => executor.ping().catch(() => false), log);
       const progress = new DependencyProgress(leaderStore, clock, log, clustered);

@@ -1,5 +1,5 @@
 import type { DomainLogger } from './logger.js';
-import type { Clock, Timers } from './ports.js';
+import type { Clock, Signals, Timers } from './ports.js';
 
 /**
  * The leader lease, kept by the store (scale-out.md §1.2, River's design): one row with the
@@ -64,7 +64,17 @@ export class Leadership {
     private readonly events: LeadershipEvents,
     private readonly log: DomainLogger,
     private readonly options: LeadershipOptions = DEFAULT_LEADERSHIP,
-  ) {}
+    private readonly signals?: Signals,
+  ) {
+    // A leader that resigns says so: followers try at once instead of at their next round.
+    signals?.on('leader', () => this.roundNow());
+  }
+
+  private roundNow(): void {
+    if (this.stopped || this.round) return;
+    this.timer?.();
+    void this.runRound();
+  }
 
   /** This process's term while it is the leader and its lease is trusted; else undefined. */
   get term(): number | undefined {
@@ -89,7 +99,10 @@ export class Leadership {
     const term = this.heldTerm;
     if (term !== undefined) {
       await this.stepDown(term, 'stopping');
-      await this.lease.resignLease(this.holder, term).catch((error: unknown) => this.log.warn({ err: error }, 'could not resign the lead; it expires on its own'));
+      await this.lease.resignLease(this.holder, term).then(
+        () => this.signals?.send('leader'),
+        (error: unknown) => this.log.warn({ err: error }, 'could not resign the lead; it expires on its own'),
+      );
     }
   }
 

@@ -198,6 +198,19 @@ export interface Timers {
   after(ms: number, callback: () => void): () => void;
 }
 
+/** What one process tells the others: `leader` (the lease was given up), `work` (jobs to schedule). */
+export type SignalTopic = 'leader' | 'work';
+
+/**
+ * Wake-ups between the processes sharing a store. A signal carries no state and may be lost;
+ * whoever listens also looks on its own every so often, so a lost one only delays the work.
+ */
+export interface Signals {
+  /** Tells every process, this one included, soon (sends of one topic are coalesced). */
+  send(topic: SignalTopic): void;
+  on(topic: SignalTopic, handler: () => void): void;
+}
+
 export interface IdSource {
   /** A lowercase UUID v4. */
   uuid(): string;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { BatchClient } from '@aws-sdk/client-batch';
 import { batchClient } from './clients.js';
 import { removeContainersWithLabelValue } from './docker.js';
+import { testDatabaseUrl } from './test-database.js';
 
 /** The compiled server entry point (tests run from dist/test/...). */
 export const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/main.js');
@@ -19,6 +20,8 @@ export interface BargeProcess {
   process: ChildProcess;
   /** Log lines (parsed JSON) the server printed so far. */
   logs: Record<string, unknown>[];
+  /** What the server wrote to stderr so far (a crash's stack, for instance). */
+  stderr(): string;
   /** SIGTERM (or SIGINT) and wait for exit; resolves with the exit code. */
   stop(signal?: 'SIGTERM' | 'SIGINT'): Promise<number | null>;
   /** SIGKILL and wait for exit. */
@@ -42,12 +45,29 @@ export function makeDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'barge-test-'));
 }
 
+/**
+ * With BARGE_TEST_STORE=postgres (test/run.ts runs the end-to-end files a second time so),
+ * each data directory gets a database of its own in the run's PostgreSQL cluster: a Barge
+ * started again on the same data directory (a restart test) finds its state again.
+ */
+const databases = new Map<string, Promise<string>>();
+function databaseFor(dataDir: string): Promise<string> {
+  let url = databases.get(dataDir);
+  if (!url) {
+    url = testDatabaseUrl();
+    databases.set(dataDir, url);
+  }
+  return url;
+}
+
 /** Starts a real Barge process on a free loopback port and waits until it listens. */
 export async function startBarge(options: StartOptions = {}): Promise<BargeProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
+  const onPostgres = process.env['BARGE_TEST_STORE'] === 'postgres' && options.env?.['BARGE_DATABASE_URL'] === undefined;
+  const storeEnv = onPostgres ? { BARGE_DATABASE_URL: await databaseFor(dataDir) } : {};
   const command = [...(options.commandPrefix ?? []), process.execPath, MAIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'info', ...(options.args ?? [])];
   const child = spawn(command[0]!, command.slice(1), {
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...storeEnv, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -88,6 +108,7 @@ export async function startBarge(options: StartOptions = {}): Promise<BargeProce
     dataDir,
     process: child,
     logs,
+    stderr: () => stderr,
     async stop(signal: 'SIGTERM' | 'SIGINT' = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await exited;

@@ -42,6 +42,11 @@ async function cluster(): Promise<PrivatePostgres> {
   return ownCluster;
 }
 
+/** The run's PostgreSQL cluster (to restart it under load, for instance). */
+export function testCluster(): Promise<PrivatePostgres> {
+  return cluster();
+}
+
 /** A new database with Barge's schema and no rows, for one test file or one test; its URL. */
 export async function testDatabaseUrl(): Promise<string> {
   counter += 1;

@@ -78,6 +78,12 @@ export class PostgresDatabase implements SqlDatabase {
       throw wrapDriverError(error);
     }
     let broken = false;
+    // A connection that breaks while this transaction holds it between two statements emits
+    // 'error' on the client; unheard, that would end the process. The next statement fails.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -91,6 +97,7 @@ export class PostgresDatabase implements SqlDatabase {
       }
       throw wrapDriverError(error);
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
