@@ -6,6 +6,7 @@
 import { cpus } from 'node:os';
 import type { RegisterJobDefinitionCommandInput } from '@aws-sdk/client-batch';
 import { CREDENTIALS, makeClient } from './client.js';
+import { runClusterBenchmarks } from './cluster.js';
 import { runJobBenchmarks } from './job-report.js';
 import { type BenchConfig, loadBenchConfig } from './config.js';
 import { describeMachine, machineCpu } from './machine.js';
@@ -224,8 +225,9 @@ async function main(): Promise<void> {
     bargeFigures.fullSync = await benchBargeFullSync(config);
     bargeFigures.verification = await benchVerification(config);
     printSummary(config, { machine, sharing }, bargeFigures, motoFigures);
-    // The job-running part starts fresh servers of its own once these are stopped.
+    // The PostgreSQL and job-running parts start fresh servers of their own once these are stopped.
     await stopAll();
+    await runClusterBenchmarks(config, process.env, { sqliteConcurrent: bargeFigures.concurrent.perSecond, motoConcurrent: motoFigures?.concurrent.perSecond }, progress);
     await runJobBenchmarks(process.env, progress);
   } finally {
     clearTimeout(watchdog);

@@ -22,7 +22,8 @@ import { PostgresLeaseStore } from './store/postgres/lease-store.js';
 import { PostgresLogStore } from './store/postgres/log-store.js';
 import { PostgresStore } from './store/postgres/store.js';
 import { Leadership, type LeaseStore } from './domain/leadership.js';
-import type { Signals, Store } from './domain/ports.js';
+import type { Clock, Signals, Store } from './domain/ports.js';
+import { DatabaseClock } from './store/postgres/clock.js';
 import { PostgresSignals } from './store/postgres/signals.js';
 import type { LogStore } from './domain/logs/log-store.js';
 import type { Logger } from 'pino';
@@ -88,13 +89,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  const clock = { now: () => Date.now() };
   const arns = new Arns(config.region, config.accountId);
   // The leader's writes are fenced by its term; the term is known once Leadership exists.
   let leaderTerm: () => number | undefined = () => undefined;
   const stores = config.databaseUrl
     ? await openPostgresStores(config.databaseUrl, () => leaderTerm(), logger)
     : await openSqliteStores(config.dataDir, config.sqliteSynchronous, logger);
+  const clock = stores.clock;
   // The jobs gauge reads the store at each scrape (directly: a scrape is not a timed store call).
   const metrics = new PrometheusMetrics(async () =>
     (await stores.store.countJobs()).map((row) => ({ jobQueueName: arns.nameOf('job-queue', row.jobQueueArn) ?? row.jobQueueArn, status: row.status, count: row.count })),
@@ -182,10 +183,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Running containers keep running; the next leader (or start of Barge) follows them to the end.
-    // Alone, Barge first finishes the attempts whose container has exited; in a cluster it hands
-    // the lead over at once (stepping down drops its attempts, resigning wakes the followers).
-    if (!stores.clustered) await batch.scheduler?.stop();
+    // Running containers keep running; the next leader (or start of Barge) follows them to the
+    // end. Attempts whose container has already exited are finished first (at most a few
+    // seconds); then the lead is resigned, which wakes the other replicas at once.
+    await batch.scheduler?.stop();
     await leadership.stop();
     await app.close();
     await stores.close();
@@ -217,6 +218,8 @@ interface Stores {
   clustered: boolean;
   /** Wake-ups between the processes sharing the store (none for one process). */
   signals?: Signals;
+  /** The clock every time Barge records or compares is read from. */
+  clock: Clock;
   close(): Promise<void>;
 }
 
@@ -237,6 +240,7 @@ function openSqliteStores(dataDir: string, synchronous: SynchronousMode, logger:
     lease: store,
     installationId,
     clustered: false,
+    clock: { now: () => Date.now() },
     async close() {
       await store.close();
       await logStore.close();
@@ -248,8 +252,11 @@ function openSqliteStores(dataDir: string, synchronous: SynchronousMode, logger:
 async function openPostgresStores(url: string, leaderTerm: () => number | undefined, logger: Logger): Promise<Stores> {
   const db = new PostgresDatabase(url, { maxConnections: 20, logger: logger.child({ component: 'store' }) });
   try {
+    // Replicas' clocks may disagree; PostgreSQL's is the one they all read, through an offset.
+    const clock = new DatabaseClock(db);
+    await clock.start();
     const lease = await PostgresLeaseStore.open(db);
-    const store = await PostgresStore.open(db);
+    const store = await PostgresStore.open(db, clock);
     const logStore = await PostgresLogStore.open(db);
     const fenced = db.fenced(leaderTerm);
     const signals = new PostgresSignals(db, logger.child({ component: 'signals' }));
@@ -257,13 +264,15 @@ async function openPostgresStores(url: string, leaderTerm: () => number | undefi
     return {
       store,
       logStore,
-      leaderStore: new PostgresStore(fenced),
+      leaderStore: new PostgresStore(fenced, clock),
       leaderLogStore: new PostgresLogStore(fenced),
       lease,
       installationId: await lease.installationId(randomUUID().replaceAll('-', '').slice(0, 10)),
       clustered: true,
       signals,
+      clock,
       async close() {
+        clock.stop();
         await signals.stop();
         await db.close();
       },

@@ -19,9 +19,12 @@ const WRAPPERS = resolve(TEST_ROOT, '..', 'test-postgres');
 const ON_BOTH_STORES = ['e2e', 'protocol/batch', 'protocol/logs'];
 /**
  * Files about the SQLite files themselves (their locks, a full disk under the data directory,
- * writing into barge.db or logs.db behind Barge's back, descriptor limits around its files).
+ * writing into barge.db or logs.db behind Barge's back, descriptor limits around its files),
+ * and the time-limit file, which moves Barge's clock with libfaketime: on PostgreSQL Barge reads
+ * the database's clock (a skewed replica changes nothing, test/cluster/clock-skew.test.ts).
  */
 const SQLITE_ONLY = new Set([
+  'e2e/time-limit-actions.test.js',
   'e2e/disk-full.test.js',
   'e2e/descriptor-exhaustion.test.js',
   'e2e/recording-failure.test.js',

@@ -106,4 +106,28 @@ describe('three replicas on PostgreSQL', () => {
       assert.equal(job.statusReason, 'not needed');
     }
   });
+
+  test('/metrics on each replica: job counts from the shared store match the API, requests are counted where they were served', async () => {
+    const leader = await cluster.leader();
+    const client = cluster.client(leader);
+    const ce = await createEnvironment(client, { state: 'DISABLED' });
+    const queue = await createQueue(client, ce.arn);
+    const definition = await registerDefinition(client);
+    const submittedOn = new Map<number, number>();
+    for (const [n, i] of [...cluster.running, ...cluster.running, cluster.running[0]!].entries()) {
+      await cluster.client(i).send(new SubmitJobCommand({ jobName: `m${n}`, jobQueue: queue.name, jobDefinition: definition.name }));
+      submittedOn.set(i, (submittedOn.get(i) ?? 0) + 1);
+    }
+    const total = [...submittedOn.values()].reduce((a, b) => a + b, 0);
+    await waitFor('the jobs to be RUNNABLE', async () => {
+      const listed = (await client.send(new ListJobsCommand({ jobQueue: queue.name, jobStatus: 'RUNNABLE' }))).jobSummaryList ?? [];
+      return listed.length === total ? true : undefined;
+    }, 20_000, 200);
+    for (const i of cluster.running) {
+      const { body } = await scrape(cluster.replica(i).url);
+      assert.equal(sample(body, 'barge_jobs', { queue: queue.name, status: 'RUNNABLE' }), total, `replica ${i} counts the queue's jobs`);
+      assert.ok((sample(body, 'barge_api_requests_total', { service: 'batch', operation: 'SubmitJob', status: '200' }) ?? 0) >= submittedOn.get(i)!);
+      assert.equal(sample(body, 'barge_leader'), i === leader ? 1 : 0);
+    }
+  });
 });

@@ -42,10 +42,11 @@ export class Cluster {
     return cluster;
   }
 
-  async startReplica(index: number): Promise<BargeProcess> {
+  /** Starts (or starts again) replica `index`; `env` adds to its environment (libfaketime, say). */
+  async startReplica(index: number, env: NodeJS.ProcessEnv = {}): Promise<BargeProcess> {
     const barge = await startBarge({
       args: ['--leader-lease-seconds', String(this.options.leaseSeconds), ...(this.options.args ?? [])],
-      env: { BARGE_DATABASE_URL: this.databaseUrl },
+      env: { ...env, BARGE_DATABASE_URL: this.databaseUrl },
       // Containers belong to the installation (all replicas), not to one process: the cluster removes them at the end.
       keepDataDir: true,
     });

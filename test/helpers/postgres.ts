@@ -35,7 +35,8 @@ export class PrivatePostgres {
     return new PrivatePostgres(dir, postgresBinDir(), process.getuid?.() === 0 ? 'postgres' : undefined);
   }
 
-  static async start(): Promise<PrivatePostgres> {
+  /** `durable`: fsync and full-page writes on, as a production server has them (the bench). */
+  static async start(options: { durable?: boolean } = {}): Promise<PrivatePostgres> {
     const bin = postgresBinDir();
     // Short and under /tmp: a Unix socket path is limited to 107 bytes.
     const dir = mkdtempSync('/tmp/barge-pg-');
@@ -49,8 +50,7 @@ export class PrivatePostgres {
         [
           "listen_addresses = ''",
           `unix_socket_directories = '${dir}'`,
-          'fsync = off',
-          'full_page_writes = off',
+          ...(options.durable ? [] : ['fsync = off', 'full_page_writes = off']),
           'max_connections = 300',
           'shared_buffers = 64MB',
           "log_min_messages = 'warning'",
