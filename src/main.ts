@@ -25,6 +25,7 @@ import { Leadership, type LeaseStore } from './domain/leadership.js';
 import type { Clock, Signals, Store } from './domain/ports.js';
 import { DatabaseClock } from './store/postgres/clock.js';
 import { PostgresSignals } from './store/postgres/signals.js';
+import { CatalogCache } from './store/postgres/catalog-cache.js';
 import type { LogStore } from './domain/logs/log-store.js';
 import type { Logger } from 'pino';
 import { PrometheusMetrics } from './metrics/prometheus.js';
@@ -255,16 +256,19 @@ async function openPostgresStores(url: string, leaderTerm: () => number | undefi
     // Replicas' clocks may disagree; PostgreSQL's is the one they all read, through an offset.
     const clock = new DatabaseClock(db);
     await clock.start();
-    const lease = await PostgresLeaseStore.open(db);
-    const store = await PostgresStore.open(db, clock);
-    const logStore = await PostgresLogStore.open(db);
-    const fenced = db.fenced(leaderTerm);
     const signals = new PostgresSignals(db, logger.child({ component: 'signals' }));
     await signals.start();
+    const cache = new CatalogCache(() => signals.listening);
+    signals.on('catalog', () => cache.invalidate());
+    const catalog = { cache, changed: () => signals.send('catalog') };
+    const lease = await PostgresLeaseStore.open(db);
+    const store = await PostgresStore.open(db, clock, catalog);
+    const logStore = await PostgresLogStore.open(db);
+    const fenced = db.fenced(leaderTerm);
     return {
       store,
       logStore,
-      leaderStore: new PostgresStore(fenced, clock),
+      leaderStore: new PostgresStore(fenced, clock, catalog),
       leaderLogStore: new PostgresLogStore(fenced),
       lease,
       installationId: await lease.installationId(randomUUID().replaceAll('-', '').slice(0, 10)),

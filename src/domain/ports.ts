@@ -198,8 +198,11 @@ export interface Timers {
   after(ms: number, callback: () => void): () => void;
 }
 
-/** What one process tells the others: `leader` (the lease was given up), `work` (jobs to schedule). */
-export type SignalTopic = 'leader' | 'work';
+/**
+ * What one process tells the others: `leader` (the lease was given up), `work` (jobs to
+ * schedule), `catalog` (a queue, environment, policy or definition changed: drop cached reads).
+ */
+export type SignalTopic = 'leader' | 'work' | 'catalog';
 
 /**
  * Wake-ups between the processes sharing a store. A signal carries no state and may be lost;

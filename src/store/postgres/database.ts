@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { LeadershipLostError, StoreUnavailableError } from '../../domain/errors.js';
 import type { DomainLogger } from '../../domain/logger.js';
@@ -60,7 +61,7 @@ export class PostgresDatabase implements SqlDatabase {
 
   async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(text, values)).rows;
+      return (await this.pool.query<R>(prepared(text, values))).rows;
     } catch (error) {
       throw wrapDriverError(error);
     }
@@ -86,7 +87,7 @@ export class PostgresDatabase implements SqlDatabase {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const result = await work(client);
+      const result = await work(preparing(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -156,6 +157,31 @@ export class PostgresDatabase implements SqlDatabase {
 
 /** A statement that only reads (a plain SELECT; a WITH may hide a write and is fenced). */
 const READ_ONLY = /^\s*SELECT\b/i;
+
+/**
+ * Statements with parameters run as named prepared statements: each connection parses and plans
+ * a statement once and then only binds and executes it. Measured on the bench's SubmitJob runs,
+ * PostgreSQL spent ~1.4 ms of CPU per job parsing and planning the same few statements again.
+ * Names come from the text, so the set is bounded by the store's distinct statements.
+ */
+const statementNames = new Map<string, string>();
+
+function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig {
+  if (values === undefined || values.length === 0) return { text };
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `barge_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
+/** A transaction's client whose parameterised statements are prepared (see `prepared`). */
+function preparing(client: pg.PoolClient): Queryable {
+  return {
+    query: ((text: string, values?: unknown[]) => client.query(prepared(text, values))) as Queryable['query'],
+  };
+}
 
 /** pg's errors carry PostgreSQL's SQLSTATE in `code`. */
 export function sqlState(error: unknown): string | undefined {

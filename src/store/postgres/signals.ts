@@ -33,6 +33,11 @@ export class PostgresSignals implements Signals {
     await this.listen();
   }
 
+  /** Whether notifications of the other processes reach this one now. */
+  get listening(): boolean {
+    return this.client !== undefined;
+  }
+
   send(topic: SignalTopic): void {
     if (this.pending.has(topic)) return;
     this.pending.add(topic);

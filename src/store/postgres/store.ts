@@ -20,6 +20,7 @@ import { sliceOf } from '../slice.js';
 import { isUniqueViolation, type PostgresDatabase, type SqlDatabase, type Queryable, sqlState } from './database.js';
 import { JOB_SELECT, jobChangeSql, jobListSql, type PostgresJobRow, SqlParams, seqAfter, toJobRow } from './job-queries.js';
 import { STORE_MIGRATIONS } from './migrations.js';
+import type { CatalogCache } from './catalog-cache.js';
 
 const KIND_LABEL: Record<NamedResourceKind, ResourceKind> = {
   'compute-environment': 'compute environment',
@@ -46,12 +47,25 @@ export class PostgresStore implements Store {
     private readonly db: SqlDatabase,
     /** Stamps status changes (statusChangedAt): the cluster's shared clock. */
     private readonly clock: Clock = { now: () => Date.now() },
+    /** Queues, environments, policies and definitions as read last; none: every read goes to the database. */
+    private readonly catalog?: { cache: CatalogCache; changed: () => void },
   ) {}
 
+  /** After a write to the catalog tables: this process's cache now, the other processes' by signal. */
+  private catalogChanged(): void {
+    if (!this.catalog) return;
+    this.catalog.cache.invalidate();
+    this.catalog.changed();
+  }
+
+  private cached<T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    return this.catalog ? this.catalog.cache.get(key, load) : load();
+  }
+
   /** The store over `db`, with its schema migrated (safe when replicas start at once). */
-  static async open(db: PostgresDatabase, clock?: Clock): Promise<PostgresStore> {
+  static async open(db: PostgresDatabase, clock?: Clock, catalog?: { cache: CatalogCache; changed: () => void }): Promise<PostgresStore> {
     await db.migrate('store', STORE_MIGRATIONS);
-    return new PostgresStore(db, clock);
+    return new PostgresStore(db, clock, catalog);
   }
 
   private async atomically<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
@@ -70,6 +84,7 @@ export class PostgresStore implements Store {
   async insertResource<K extends NamedResourceKind>(kind: K, record: NamedResources[K]): Promise<void> {
     try {
       await this.db.query('INSERT INTO resources (kind, name, body) VALUES ($1, $2, $3)', [kind, record.name, JSON.stringify(record)]);
+      this.catalogChanged();
     } catch (error) {
       if (isUniqueViolation(error)) {
         const label = KIND_LABEL[kind];
@@ -80,8 +95,10 @@ export class PostgresStore implements Store {
   }
 
   async getResource<K extends NamedResourceKind>(kind: K, name: string): Promise<NamedResources[K] | undefined> {
-    const [row] = await this.db.query<{ body: string }>('SELECT body FROM resources WHERE kind = $1 AND name = $2', [kind, name]);
-    return row ? (JSON.parse(row.body) as NamedResources[K]) : undefined;
+    return this.cached(`${kind}\u0000${name}`, async () => {
+      const [row] = await this.db.query<{ body: string }>('SELECT body FROM resources WHERE kind = $1 AND name = $2', [kind, name]);
+      return row ? (JSON.parse(row.body) as NamedResources[K]) : undefined;
+    });
   }
 
   async listResources<K extends NamedResourceKind>(
@@ -106,15 +123,23 @@ export class PostgresStore implements Store {
 
   async replaceResource<K extends NamedResourceKind>(kind: K, record: NamedResources[K]): Promise<void> {
     await this.db.query('UPDATE resources SET body = $1 WHERE kind = $2 AND name = $3', [JSON.stringify(record), kind, record.name]);
+    this.catalogChanged();
   }
 
   async deleteResource(kind: NamedResourceKind, name: string): Promise<void> {
     await this.db.query('DELETE FROM resources WHERE kind = $1 AND name = $2', [kind, name]);
+    this.catalogChanged();
   }
 
   // ---- job definitions ----
 
-  insertJobDefinition(definition: Omit<JobDefinition, 'revision' | 'arn'>, arnFor: (revision: number) => string): Promise<JobDefinition> {
+  async insertJobDefinition(definition: Omit<JobDefinition, 'revision' | 'arn'>, arnFor: (revision: number) => string): Promise<JobDefinition> {
+    const stored = await this.insertDefinitionRow(definition, arnFor);
+    this.catalogChanged();
+    return stored;
+  }
+
+  private insertDefinitionRow(definition: Omit<JobDefinition, 'revision' | 'arn'>, arnFor: (revision: number) => string): Promise<JobDefinition> {
     return this.atomically(async (client) => {
       // The counter row is locked until commit, so concurrent registrations of a name take turns.
       const counted = await client.query<{ last: number }>(
@@ -137,16 +162,20 @@ export class PostgresStore implements Store {
   }
 
   async getJobDefinition(name: string, revision: number): Promise<JobDefinition | undefined> {
-    const [row] = await this.db.query<DefinitionRow>('SELECT status, body, tags FROM job_definitions WHERE name = $1 AND revision = $2', [name, revision]);
-    return row ? definitionFromRow(row) : undefined;
+    return this.cached(`definition\u0000${name}\u0000${revision}`, async () => {
+      const [row] = await this.db.query<DefinitionRow>('SELECT status, body, tags FROM job_definitions WHERE name = $1 AND revision = $2', [name, revision]);
+      return row ? definitionFromRow(row) : undefined;
+    });
   }
 
   async getLatestActiveJobDefinition(name: string): Promise<JobDefinition | undefined> {
-    const [row] = await this.db.query<DefinitionRow>(
-      "SELECT status, body, tags FROM job_definitions WHERE name = $1 AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1",
-      [name],
-    );
-    return row ? definitionFromRow(row) : undefined;
+    return this.cached(`latest-definition\u0000${name}`, async () => {
+      const [row] = await this.db.query<DefinitionRow>(
+        "SELECT status, body, tags FROM job_definitions WHERE name = $1 AND status = 'ACTIVE' ORDER BY revision DESC LIMIT 1",
+        [name],
+      );
+      return row ? definitionFromRow(row) : undefined;
+    });
   }
 
   async listJobDefinitions(query: JobDefinitionQuery): Promise<Slice<JobDefinition>> {
@@ -190,6 +219,7 @@ export class PostgresStore implements Store {
       `UPDATE job_definitions SET ${sets.join(', ')} WHERE name = ${params.add(name, 'text')} AND revision = ${params.add(revision, 'integer')}`,
       params.values,
     );
+    this.catalogChanged();
   }
 
   // ---- jobs ----
