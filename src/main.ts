@@ -26,6 +26,8 @@ import type { Clock, Signals, Store } from './domain/ports.js';
 import { DatabaseClock } from './store/postgres/clock.js';
 import { PostgresSignals } from './store/postgres/signals.js';
 import { CatalogCache } from './store/postgres/catalog-cache.js';
+import { PostgresSerializer } from './store/postgres/serializer.js';
+import type { Serializer } from './domain/serial.js';
 import type { LogStore } from './domain/logs/log-store.js';
 import type { Logger } from 'pino';
 import { PrometheusMetrics } from './metrics/prometheus.js';
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
     leaderStore: metrics.instrument('store', stores.leaderStore),
     clustered: stores.clustered,
     ...(stores.signals ? { signals: stores.signals } : {}),
+    ...(stores.serializer ? { serializer: stores.serializer } : {}),
     clock,
     ids: { uuid: () => randomUUID() },
     region: config.region,
@@ -221,6 +224,8 @@ interface Stores {
   signals?: Signals;
   /** The clock every time Barge records or compares is read from. */
   clock: Clock;
+  /** Serialises control-plane changes across the processes sharing the store (none: within this one). */
+  serializer?: Serializer;
   close(): Promise<void>;
 }
 
@@ -275,6 +280,7 @@ async function openPostgresStores(url: string, leaderTerm: () => number | undefi
       clustered: true,
       signals,
       clock,
+      serializer: new PostgresSerializer(db, () => cache.invalidate()),
       async close() {
         clock.stop();
         await signals.stop();

@@ -14,7 +14,7 @@ import { Dispatcher } from './scheduler/dispatcher.js';
 import { ImagePresenceCache } from './scheduler/image-presence.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { WaitBoard } from './scheduler/wait-board.js';
-import { SerialQueue } from './serial.js';
+import { SerialQueue, type Serializer } from './serial.js';
 import { Tagging } from './tagging.js';
 import { NO_TELEMETRY, type Telemetry } from './telemetry.js';
 
@@ -42,6 +42,8 @@ export interface BatchDeps {
   clustered?: boolean;
   /** Wake-ups between those processes: a submit on any of them wakes the leader's scheduler. */
   signals?: Signals;
+  /** What serialises control-plane changes (and placements); default: within this process. */
+  serializer?: Serializer;
 }
 
 /** The AWS Batch domain: one object per resource family, sharing a store, clock and ARN builder. */
@@ -59,7 +61,7 @@ export class Batch {
   constructor(deps: BatchDeps) {
     const { store, clock, ids } = deps;
     const log = deps.logger ?? silentLogger;
-    const serial = new SerialQueue();
+    const serial = deps.serializer ?? new SerialQueue();
     this.arns = new Arns(deps.region, deps.accountId);
     this.computeEnvironments = new ComputeEnvironments(store, this.arns, clock, ids, serial);
     this.jobQueues = new JobQueues(store, this.arns, clock, serial, log);

@@ -1,11 +1,17 @@
 /**
- * Runs async tasks one at a time, in call order. Control-plane changes (create, update,
- * delete of environments, queues, policies) check other resources before they write;
- * running them one after another keeps those checks true until the write commits.
- * This holds within one Barge process; several replicas on one shared store need the
- * store to serialise them instead.
+ * Runs control-plane changes one at a time. They check other resources before they write
+ * (an environment still used by a queue cannot be deleted, a queue needs its environments,
+ * tags merge into what is stored, a placement counts the vCPUs in use): one after another, the
+ * checks stay true until the write commits. For one process, SerialQueue; for several on one
+ * database, the store's lock (PostgresSerializer: a PostgreSQL advisory lock), so the rule holds
+ * across replicas.
  */
-export class SerialQueue {
+export interface Serializer {
+  run<T>(task: () => Promise<T>): Promise<T>;
+}
+
+/** Runs async tasks one at a time, in call order, within this process. */
+export class SerialQueue implements Serializer {
   private tail: Promise<unknown> = Promise.resolve();
 
   run<T>(task: () => Promise<T>): Promise<T> {

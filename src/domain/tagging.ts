@@ -3,7 +3,7 @@ import type { Tags } from './common.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import type { NamedResourceKind, Store } from './ports.js';
 import { parseJobDefinitionRef } from './resources/job-definition.js';
-import type { SerialQueue } from './serial.js';
+import type { Serializer } from './serial.js';
 import { checkTagKey, checkTags, mergeTags, removeTags, withCreatorTag } from './tags.js';
 
 /**
@@ -15,7 +15,7 @@ export class Tagging {
   constructor(
     private readonly store: Store,
     private readonly arns: Arns,
-    private readonly serial: SerialQueue,
+    private readonly serial: Serializer,
   ) {}
 
   async list(resourceArn: string): Promise<Tags> {

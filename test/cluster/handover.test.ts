@@ -61,7 +61,7 @@ describe('handing the lead over', () => {
 
     const stoppedAt = Date.now();
     const exited = cluster.stopReplica(leader);
-    const next = await cluster.leader(10_000);
+    const next = await cluster.leader(10_000, leader);
     const handover = Date.now() - stoppedAt;
     await exited;
     assert.notEqual(next, leader);

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   CancelJobCommand,
+  CreateJobQueueCommand,
+  DeleteComputeEnvironmentCommand,
+  DescribeComputeEnvironmentsCommand,
   DescribeJobsCommand,
   GetJobQueueSnapshotCommand,
   ListJobsCommand,
@@ -9,7 +12,7 @@ import {
   TerminateJobCommand,
 } from '@aws-sdk/client-batch';
 import { Cluster } from '../helpers/cluster.js';
-import { createEnvironment, createQueue, registerDefinition, shellDefinition } from '../helpers/fixtures.js';
+import { createEnvironment, createQueue, registerDefinition, shellDefinition, uniqueName } from '../helpers/fixtures.js';
 import { sample, scrape } from '../helpers/metrics.js';
 import { describeJob, waitFor, waitForEnd, waitForStatus } from '../helpers/wait.js';
 
@@ -128,6 +131,25 @@ describe('three replicas on PostgreSQL', () => {
       assert.equal(sample(body, 'barge_jobs', { queue: queue.name, status: 'RUNNABLE' }), total, `replica ${i} counts the queue's jobs`);
       assert.ok((sample(body, 'barge_api_requests_total', { service: 'batch', operation: 'SubmitJob', status: '200' }) ?? 0) >= submittedOn.get(i)!);
       assert.equal(sample(body, 'barge_leader'), i === leader ? 1 : 0);
+    }
+  });
+
+  test('check-then-write rules hold across replicas: an environment is never deleted while a queue created at once on another replica uses it', async () => {
+    const [a, b] = cluster.running;
+    for (let round = 0; round < 8; round++) {
+      const ce = await createEnvironment(cluster.client(a!), { state: 'DISABLED' });
+      const queueName = uniqueName('race');
+      const [deleted, created] = await Promise.allSettled([
+        cluster.client(a!).send(new DeleteComputeEnvironmentCommand({ computeEnvironment: ce.name })),
+        cluster.client(b!).send(
+          new CreateJobQueueCommand({ jobQueueName: queueName, priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce.arn }] }),
+        ),
+      ]);
+      assert.ok(!(deleted.status === 'fulfilled' && created.status === 'fulfilled'), `round ${round}: both the deletion and the queue succeeded`);
+      if (created.status === 'fulfilled') {
+        const envs = (await cluster.client(b!).send(new DescribeComputeEnvironmentsCommand({ computeEnvironments: [ce.name] }))).computeEnvironments ?? [];
+        assert.equal(envs.length, 1, `round ${round}: the queue's environment exists`);
+      }
     }
   });
 });

@@ -19,8 +19,8 @@ async function waitingJobs(client: BatchClient) {
   };
   const missing = await submit(MISSING_IMAGE);
   const present = await submit(PRESENT_IMAGE);
-  // The first reason read may come before the engine's answer about the image (a reader waits
-  // at most a second for it), so the missing image's reason is awaited until it has the note.
+  // The first reason read may come before the engine's answer about the image (a reader never
+  // waits for it), so the missing image's reason is awaited until it has the note.
   const reasonOf = (jobId: string, complete: (reason: string) => boolean) =>
     waitFor(`a wait reason for ${jobId}`, async () => {
       const job = await describeJob(client, jobId);

@@ -84,12 +84,12 @@ export class Cluster {
     return leading;
   }
 
-  /** Waits until exactly one running replica leads; its index. */
-  async leader(timeoutMs = 30_000): Promise<number> {
+  /** Waits until exactly one running replica (other than `except`, a replica stopping) leads; its index. */
+  async leader(timeoutMs = 30_000, except?: number): Promise<number> {
     return waitFor('exactly one replica to lead', async () => {
-      const leading = await this.leaders();
+      const leading = (await this.leaders()).filter((i) => i !== except);
       return leading.length === 1 ? leading[0] : undefined;
-    }, timeoutMs, 200);
+    }, timeoutMs, 100);
   }
 
   async kill(index: number): Promise<void> {

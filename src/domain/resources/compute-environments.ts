@@ -3,7 +3,7 @@ import type { JsonObject, Page, ResourceState, Tags } from '../common.js';
 import { ConflictError, InvalidInputError, InvalidStateError, NotFoundError } from '../errors.js';
 import { decodeToken, toPage } from '../pagination.js';
 import type { Clock, IdSource, Store } from '../ports.js';
-import type { SerialQueue } from '../serial.js';
+import type { Serializer } from '../serial.js';
 import { checkTags } from '../tags.js';
 import {
   type ComputeEnvironment,
@@ -47,7 +47,7 @@ export class ComputeEnvironments {
     private readonly arns: Arns,
     private readonly clock: Clock,
     private readonly ids: IdSource,
-    private readonly serial: SerialQueue,
+    private readonly serial: Serializer,
   ) {}
 
   create(input: CreateComputeEnvironment): Promise<ComputeEnvironment> {

@@ -6,7 +6,7 @@ import { JobTransitions } from '../jobs/transitions.js';
 import type { DomainLogger } from '../logger.js';
 import { decodeToken, toPage } from '../pagination.js';
 import type { Clock, Store } from '../ports.js';
-import type { SerialQueue } from '../serial.js';
+import type { Serializer } from '../serial.js';
 import { checkTags } from '../tags.js';
 import { isFargate } from './compute-environment.js';
 import { type ComputeEnvironmentOrder, type JobQueue, type JobQueueType, type JobStateTimeLimitAction, queueDeletedReason } from './job-queue.js';
@@ -52,7 +52,7 @@ export class JobQueues {
     private readonly store: Store,
     private readonly arns: Arns,
     private readonly clock: Clock,
-    private readonly serial: SerialQueue,
+    private readonly serial: Serializer,
     log: DomainLogger,
   ) {
     this.transitions = new JobTransitions(store, log);

@@ -3,7 +3,7 @@ import type { JsonObject, Page, Tags } from '../common.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { decodeToken, toPage } from '../pagination.js';
 import type { Clock, Store } from '../ports.js';
-import type { SerialQueue } from '../serial.js';
+import type { Serializer } from '../serial.js';
 import { checkTags } from '../tags.js';
 import { type FairsharePolicy, findShareOverlap, type SchedulingPolicy } from './scheduling-policy.js';
 
@@ -27,7 +27,7 @@ export class SchedulingPolicies {
     private readonly store: Store,
     private readonly arns: Arns,
     private readonly clock: Clock,
-    private readonly serial: SerialQueue,
+    private readonly serial: Serializer,
   ) {}
 
   create(input: CreateSchedulingPolicy): Promise<SchedulingPolicy> {

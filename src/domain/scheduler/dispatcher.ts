@@ -12,7 +12,7 @@ import { type DispatchPlan, planDispatch, type QueueInput } from './dispatch-pla
 import { loadQueueJobs } from './queue-jobs.js';
 import { timeLimitCancellations } from './time-limits.js';
 import type { QueueSnapshot, WaitBoard } from './wait-board.js';
-import type { SerialQueue } from '../serial.js';
+import type { Serializer } from '../serial.js';
 
 /** How many RUNNABLE jobs of each queue (or share) one pass looks at. */
 const HEAD_SIZE = 500;
@@ -44,7 +44,7 @@ export class Dispatcher {
     private readonly clock: Clock,
     private readonly runner: AttemptRunner,
     private readonly board: WaitBoard,
-    private readonly serial: SerialQueue,
+    private readonly serial: Serializer,
     private readonly engineUp: () => Promise<boolean>,
     log: DomainLogger,
   ) {

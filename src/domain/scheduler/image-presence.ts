@@ -1,12 +1,9 @@
 import type { Executor, ImagePresence } from '../executor.js';
 import type { DomainLogger } from '../logger.js';
 import type { Clock } from '../ports.js';
-import { within } from '../within.js';
 
 /** How long an answer about an image is reused: the engine is asked at most once per image in this time. */
 const FRESH_MS = 5_000;
-/** How long a reader waits for the first answer about an image before giving the reason without it. */
-const FIRST_ANSWER_WAIT_MS = 1_000;
 /** Answers kept at most; a stream of jobs with one-off image tags must not grow the map for ever. */
 const MAX_REMEMBERED = 10_000;
 
@@ -20,8 +17,9 @@ interface Answer {
  * Whether the images of waiting jobs are on the engine, for their wait reasons. Only reasons
  * that are read (DescribeJobs, ListJobs) ask, so a queue of 100,000 RUNNABLE jobs costs
  * nothing, and dispatch never waits on it: an image is only looked up when a job starts.
- * Each image is looked up at most once per FRESH_MS however many jobs use it; a stale answer
- * is given at once while a fresh one is fetched, and a reader waits only for the very first.
+ * Each image is looked up at most once per FRESH_MS however many jobs use it. A reader never
+ * waits on the engine: it gets the last answer (or none, before the first) while a fresh one is
+ * fetched, so DescribeJobs answers as fast with a slow or stopped engine.
  */
 export class ImagePresenceCache {
   private readonly answers = new Map<string, Answer>();
@@ -37,13 +35,8 @@ export class ImagePresenceCache {
   async presenceOf(image: string): Promise<ImagePresence | undefined> {
     const known = this.answers.get(image);
     if (known && this.clock.now() - known.at < FRESH_MS) return known.presence;
-    const asking = this.ask(image);
-    if (known) return known.presence;
-    await within(asking, FIRST_ANSWER_WAIT_MS);
-    // An engine that does not answer in time costs only this reader the wait: the ones after
-    // it get "unknown" at once until the lookup in flight ends.
-    if (!this.answers.has(image)) this.remember(image, undefined);
-    return this.answers.get(image)?.presence;
+    void this.ask(image);
+    return known?.presence;
   }
 
   private ask(image: string): Promise<void> {
