@@ -63,6 +63,8 @@ export interface JobTransition {
   change: JobChange;
   /** Only jobs not marked terminated move: nothing may follow an acknowledged TerminateJob but its end. */
   unlessTerminated?: boolean;
+  /** Only jobs not marked cancelled move (a parent a CancelJob flagged ends with its reason). */
+  unlessCancelled?: boolean;
   /** Only jobs whose queue still exists move (a retry must not wait in a deleted queue). */
   whileQueueExists?: boolean;
 }

@@ -144,10 +144,14 @@ export class DependencyProgress {
     if (state === 'waiting') return 0;
     if (children.every((c) => isTerminal(c.status))) {
       const ok = children.every((c) => c.status === 'SUCCEEDED');
+      // Not if the parent was cancelled or terminated since it was read: a CancelJob that
+      // flagged it and failed its children a moment ago wants it to end with its own reason,
+      // which the next pass gives it (seen with the parent read just before the flag).
+      const unlessStopped = { unlessCancelled: true, unlessTerminated: true };
       return this.apply([
         ok
-          ? { jobIds: [job.jobId], from: ['PENDING'], to: 'SUCCEEDED', set: { stoppedAt: now } }
-          : { jobIds: [job.jobId], from: ['PENDING'], to: 'FAILED', set: { statusReason: 'Array Child Job failed', stoppedAt: now } },
+          ? { jobIds: [job.jobId], from: ['PENDING'], to: 'SUCCEEDED', set: { stoppedAt: now }, ...unlessStopped }
+          : { jobIds: [job.jobId], from: ['PENDING'], to: 'FAILED', set: { statusReason: 'Array Child Job failed', stoppedAt: now }, ...unlessStopped },
       ]);
     }
     return this.releaseChildren(job, children, now);

@@ -16,6 +16,8 @@ export interface StatusChange {
   set?: JobChange;
   /** Only jobs not marked terminated move. */
   unlessTerminated?: boolean;
+  /** Only jobs not marked cancelled move. */
+  unlessCancelled?: boolean;
   /** Only jobs whose queue still exists move. */
   whileQueueExists?: boolean;
   /** Added to the log line of each job that moves. */
@@ -55,6 +57,7 @@ export class JobTransitions {
         to: change.to,
         change: change.set ?? {},
         ...(change.unlessTerminated ? { unlessTerminated: true } : {}),
+        ...(change.unlessCancelled ? { unlessCancelled: true } : {}),
         ...(change.whileQueueExists ? { whileQueueExists: true } : {}),
       });
       const context = { ...change.context, ...(change.set?.statusReason !== undefined ? { reason: change.set.statusReason } : {}) };

@@ -302,6 +302,7 @@ export class PostgresStore implements Store {
           `job_id = ANY(${params.add(t.jobIds, 'text[]')})`,
           `status = ANY(${params.add(t.from, 'text[]')})`,
           ...(t.unlessTerminated ? ['NOT is_terminated'] : []),
+          ...(t.unlessCancelled ? ['NOT is_cancelled'] : []),
           // The queue's name is what follows `job-queue/` in its ARN: a primary-key lookup.
           ...(t.whileQueueExists
             ? ["EXISTS (SELECT 1 FROM resources r WHERE r.kind = 'job-queue' AND r.name = substr(jobs.queue_arn, strpos(jobs.queue_arn, ':job-queue/') + 11))"]

@@ -285,6 +285,7 @@ export class SqliteStore implements Store, LeaseStore {
         const matches = [
           `status IN (${t.from.map(() => '?').join(',')})`,
           ...(t.unlessTerminated ? ['is_terminated = 0'] : []),
+          ...(t.unlessCancelled ? ['is_cancelled = 0'] : []),
           // The queue's name is what follows `job-queue/` in its ARN: a primary-key lookup.
           ...(t.whileQueueExists
             ? ["EXISTS (SELECT 1 FROM resources r WHERE r.kind = 'job-queue' AND r.name = substr(jobs.queue_arn, instr(jobs.queue_arn, ':job-queue/') + 11))"]
