@@ -118,7 +118,9 @@ export class PrivatePostgres {
 
   private run(tool: string, args: string[]): void {
     const command = join(this.bin, tool);
-    const argv = this.runAs ? ['runuser', '-u', this.runAs, '--', command, ...args] : [command, ...args];
+    // runuser lives in /usr/sbin, which a non-login root shell may not have on its PATH.
+    const runuser = existsSync('/usr/sbin/runuser') ? '/usr/sbin/runuser' : 'runuser';
+    const argv = this.runAs ? [runuser, '-u', this.runAs, '--', command, ...args] : [command, ...args];
     const result = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', cwd: this.dir });
     if (result.status !== 0) {
       const log = existsSync(join(this.dir, 'server.log')) ? spawnSync('tail', ['-n', '30', join(this.dir, 'server.log')], { encoding: 'utf8' }).stdout : '';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { ListJobsCommand, SubmitJobCommand } from '@aws-sdk/client-batch';
 import { createEnvironment, createQueue, registerDefinition, shellDefinition } from '../helpers/fixtures.js';
@@ -67,9 +68,11 @@ describe('/metrics from beyond loopback', () => {
   const KEY = { accessKeyId: 'AKIDMETRICS', secretAccessKey: 'metrics-secret-0123456789' };
   let barge: BargeProcess | undefined;
 
-  const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+  // /usr/sbin, which a non-login root shell may not have on its PATH.
+  const IP = existsSync('/usr/sbin/ip') ? '/usr/sbin/ip' : 'ip';
+  const ip = (...args: string[]) => execFileSync(IP, args, { stdio: 'pipe' });
   const curlFromNamespace = (...args: string[]) => {
-    const result = spawnSync('ip', ['netns', 'exec', NS, 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', ...args], { encoding: 'utf8' });
+    const result = spawnSync(IP, ['netns', 'exec', NS, 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', ...args], { encoding: 'utf8' });
     return result.stdout.trim();
   };
 
@@ -87,8 +90,8 @@ describe('/metrics from beyond loopback', () => {
 
   after(async () => {
     await barge?.stop();
-    spawnSync('ip', ['link', 'del', HOST_SIDE]);
-    spawnSync('ip', ['netns', 'del', NS]);
+    spawnSync(IP, ['link', 'del', HOST_SIDE]);
+    spawnSync(IP, ['netns', 'del', NS]);
   });
 
   test('refused without credentials, served with a configured key as HTTP Basic credentials, refused with a wrong secret', async () => {
