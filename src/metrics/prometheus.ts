@@ -6,6 +6,8 @@ export type JobCounts = () => Promise<{ jobQueueName: string; status: string; co
 
 /** Latency buckets (seconds) for calls that take from well under a millisecond to seconds. */
 const CALL_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** How long job counts read for one scrape serve the next ones. */
+const JOB_COUNTS_FRESH_MS = 5_000;
 /** Submission to container start: sub-second when capacity is free, minutes or hours when jobs queue. */
 const WAIT_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14_400, 86_400];
 
@@ -27,6 +29,14 @@ export class PrometheusMetrics implements Telemetry {
 
   constructor(jobCounts: JobCounts) {
     const registers = [this.registry];
+    // Counting every job walks an index of all of them: however often anyone scrapes, at most
+    // once per JOB_COUNTS_FRESH_MS (scrapes in between get the last counts).
+    let counted: { at: number; rows: Promise<Awaited<ReturnType<JobCounts>>> } | undefined;
+    const countsNow = () => {
+      const now = Date.now();
+      if (!counted || now - counted.at >= JOB_COUNTS_FRESH_MS) counted = { at: now, rows: jobCounts() };
+      return counted.rows;
+    };
     collectDefaultMetrics({ register: this.registry, prefix: 'barge_' });
     this.requests = new Counter({
       name: 'barge_api_requests_total',
@@ -43,12 +53,12 @@ export class PrometheusMetrics implements Telemetry {
     });
     new Gauge({
       name: 'barge_jobs',
-      help: 'Jobs stored, by job queue and status (array children included), read from the store at each scrape',
+      help: 'Jobs stored, by job queue and status (array children included), read from the store at most every 5 s',
       labelNames: ['queue', 'status'],
       registers,
       async collect() {
         this.reset();
-        for (const row of await jobCounts()) this.set({ queue: row.jobQueueName, status: row.status }, row.count);
+        for (const row of await countsNow()) this.set({ queue: row.jobQueueName, status: row.status }, row.count);
       },
     });
     this.submitToStart = new Histogram({

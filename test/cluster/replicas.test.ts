@@ -127,7 +127,11 @@ describe('three replicas on PostgreSQL', () => {
       return listed.length === total ? true : undefined;
     }, 20_000, 200);
     for (const i of cluster.running) {
-      const { body } = await scrape(cluster.replica(i).url);
+      // Job counts are read from the store at most every 5 s, however often a replica is scraped.
+      const body = await waitFor(`replica ${i} to count the queue's jobs`, async () => {
+        const scraped = (await scrape(cluster.replica(i).url)).body;
+        return sample(scraped, 'barge_jobs', { queue: queue.name, status: 'RUNNABLE' }) === total ? scraped : undefined;
+      }, 15_000, 500);
       assert.equal(sample(body, 'barge_jobs', { queue: queue.name, status: 'RUNNABLE' }), total, `replica ${i} counts the queue's jobs`);
       assert.ok((sample(body, 'barge_api_requests_total', { service: 'batch', operation: 'SubmitJob', status: '200' }) ?? 0) >= submittedOn.get(i)!);
       assert.equal(sample(body, 'barge_leader'), i === leader ? 1 : 0);

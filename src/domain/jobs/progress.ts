@@ -49,6 +49,8 @@ export class DependencyProgress {
 
   /** A job was just stored as SUBMITTED: the next pass moves it on. */
   noteSubmitted(job: Job): void {
+    // Every pass lists SUBMITTED jobs anyway; a follower, which runs no pass, would only pile notes up.
+    if (this.clustered) return;
     if (this.submitted.size >= MAX_NOTED) {
       // Passes are not running (the engine has been down since the start): stop noting and
       // let the first pass list what is SUBMITTED instead of holding every id in memory.

@@ -66,14 +66,14 @@ export class Scheduler {
     this.recovery = new RepeatedFailure(log, 'Recovering running jobs (the executor must answer before anything is dispatched)');
   }
 
-  /**
-   * Starts scheduling (this process leads): what the engine runs is reconciled with the store
-   * first, then passes run on wakes and once a second.
-   */
   private get wakeDelayMs(): number {
     return this.clustered ? CLUSTER_WAKE_DELAY_MS : WAKE_DELAY_MS;
   }
 
+  /**
+   * Starts scheduling (this process leads): what the engine runs is reconciled with the store
+   * first, then passes run on wakes and once a second.
+   */
   async start(): Promise<void> {
     this.stopped = false;
     this.recovered = false;

@@ -23,7 +23,7 @@ export class WaitBoard {
   private updatedAt = 0;
   private savedAt = 0;
   /** The board the leader saved, as last read from the store (several processes only). */
-  private loaded: { at: number; board: Promise<SharedBoard | undefined> } | undefined;
+  private loaded: { at: number; board: Promise<BoardMaps> } | undefined;
 
   /**
    * Without `images` (no executor), reasons say nothing about images. With `shared` (several
@@ -48,16 +48,20 @@ export class WaitBoard {
   }
 
   /** The board to answer from: this process's own while it publishes (it leads), else the saved one. */
-  private async current(): Promise<{ jobReasons: Map<string, reasons.WaitReason>; queues: Map<string, QueueSnapshot> }> {
+  private async current(): Promise<BoardMaps> {
     const own = { jobReasons: this.jobReasons, queues: this.queues };
     if (!this.shared) return own;
     const now = this.shared.clock.now();
     if (now - this.updatedAt < 2 * SAVE_INTERVAL_MS + 1000) return own;
     if (!this.loaded || now - this.loaded.at >= LOAD_INTERVAL_MS) {
-      this.loaded = { at: now, board: this.store.loadWaitBoard().then((text) => (text === undefined ? undefined : (JSON.parse(text) as SharedBoard)), () => undefined) };
+      // Parsed once per read, not per job asked about: a DescribeJobs of 100 jobs asks 100 times.
+      const board = this.store.loadWaitBoard().then(
+        (text) => (text === undefined ? undefined : (JSON.parse(text) as SharedBoard)),
+        () => undefined,
+      );
+      this.loaded = { at: now, board: board.then((b) => ({ jobReasons: new Map(b?.reasons ?? []), queues: new Map(b?.queues ?? []) })) };
     }
-    const board = await this.loaded.board;
-    return { jobReasons: new Map(board?.reasons ?? []), queues: new Map(board?.queues ?? []) };
+    return this.loaded.board;
   }
 
   get lastUpdatedAt(): number {
@@ -105,6 +109,11 @@ export type { QueueSnapshot };
 /** How often the leader saves its board for the other processes; how long they reuse a read. */
 const SAVE_INTERVAL_MS = 1000;
 const LOAD_INTERVAL_MS = 500;
+
+interface BoardMaps {
+  jobReasons: Map<string, reasons.WaitReason>;
+  queues: Map<string, QueueSnapshot>;
+}
 
 interface SharedBoard {
   updatedAt: number;

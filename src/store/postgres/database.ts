@@ -72,6 +72,26 @@ export class PostgresDatabase implements SqlDatabase {
    * when it throws (the error is passed on, driver errors wrapped).
    */
   async transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    return this.withConnection(async (client, markBroken) => {
+      try {
+        await client.query('BEGIN');
+        const result = await work(preparing(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(markBroken);
+        throw wrapDriverError(error);
+      }
+    });
+  }
+
+  /**
+   * Runs `work` on one connection of the pool held throughout (a transaction, a session lock).
+   * A connection that breaks while held, between two statements, emits 'error' on its client;
+   * unheard, that would end the process: it is noted instead, the next statement fails, and the
+   * connection is closed rather than returned to the pool (as when `work` calls `markBroken`).
+   */
+  async withConnection<T>(work: (client: pg.PoolClient, markBroken: () => void) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -79,26 +99,14 @@ export class PostgresDatabase implements SqlDatabase {
       throw wrapDriverError(error);
     }
     let broken = false;
-    // A connection that breaks while this transaction holds it between two statements emits
-    // 'error' on the client; unheard, that would end the process. The next statement fails.
-    const onError = () => {
+    const markBroken = () => {
       broken = true;
     };
-    client.on('error', onError);
+    client.on('error', markBroken);
     try {
-      await client.query('BEGIN');
-      const result = await work(preparing(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
-      }
-      throw wrapDriverError(error);
+      return await work(client, markBroken);
     } finally {
-      client.off('error', onError);
+      client.off('error', markBroken);
       client.release(broken);
     }
   }

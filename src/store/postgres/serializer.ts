@@ -23,16 +23,8 @@ export class PostgresSerializer implements Serializer {
   ) {}
 
   run<T>(task: () => Promise<T>): Promise<T> {
-    return this.local.run(async () => {
-      const client = await this.db.pool.connect().catch((error: unknown) => {
-        throw wrapDriverError(error);
-      });
-      let broken = false;
-      const onError = () => {
-        broken = true;
-      };
-      client.on('error', onError);
-      try {
+    return this.local.run(() =>
+      this.db.withConnection(async (client, markBroken) => {
         await client.query('SELECT pg_advisory_lock(hashtext($1))', [LOCK_KEY]).catch((error: unknown) => {
           throw wrapDriverError(error);
         });
@@ -40,15 +32,10 @@ export class PostgresSerializer implements Serializer {
           this.onLocked();
           return await task();
         } finally {
-          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [LOCK_KEY]).catch(() => {
-            broken = true;
-          });
+          // A connection whose unlock failed is closed: closing it releases the lock.
+          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [LOCK_KEY]).catch(markBroken);
         }
-      } finally {
-        client.off('error', onError);
-        // A connection whose unlock failed is closed: closing it releases the lock.
-        client.release(broken);
-      }
-    });
+      }),
+    );
   }
 }
